@@ -1,0 +1,114 @@
+// Description: the integer layer, the arithmetic the hardware performs and the network
+// evaluation uses, defined once:
+//   1. acc[f][y][x] = wrap_AccW( bias[f] + sum_t a[t] * qs_weight(w[f][t], quality) )
+//      with zero padding; the accumulator wraps modulo 2^AccW, so any adder order is bit-exact.
+//   2. if requant.enabled: y = clamp( (acc * multiplier + 2^(shift-1)) >> shift )   (round half up,
+//      arithmetic shift in 64 bits; shift = 0 means no rounding term), clamped to
+//      [0, 2^(W-1)-1] when relu is set, else to [-2^(W-1), 2^(W-1)-1];
+//      otherwise the layer outputs the raw accumulator (the logits of the last layer).
+//   3. optional max pooling (kernel, stride, no padding, floor).
+// Tensors are CHW, flattened channel-major (c, y, x), the PyTorch order; a linear layer reads
+// its input in that flatten order.
+//
+// Usage:
+//   qsq::Tensor out = qsq::forward_layer(layer, in, /*width=*/8, /*acc=*/32, {2, 0});
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "qsq/params.hpp"
+
+namespace qsq {
+
+enum class LayerKind : std::uint8_t { conv2d = 1, linear = 2 };
+enum class WeightFormat : std::uint8_t {
+  coded = 1,  // b-bit codes + per-filter scales, through the shift-and-scale decoder
+  plain = 2,  // plain W-bit integers (layers kept at higher precision), through the bypass
+};
+
+struct Shape3 {
+  int c = 0, h = 0, w = 0;
+  std::int64_t size() const { return std::int64_t{c} * h * w; }
+  bool operator==(const Shape3&) const = default;
+};
+
+struct Requant {
+  bool enabled = true;
+  std::int32_t multiplier = 1;  // >= 1
+  int shift = 0;                // 0..62
+  bool relu = true;
+};
+
+struct Pool {
+  int kernel = 0;  // 0: no pooling
+  int stride = 0;
+};
+
+struct Layer {
+  std::string name;
+  LayerKind kind = LayerKind::conv2d;
+  Shape3 in;                      // linear: {K, 1, 1}
+  int out_channels = 0;           // filters
+  int kernel = 1;                 // square kernel (1 for linear)
+  int stride = 1;
+  int pad = 0;
+  Pool pool;
+  Requant requant;
+
+  WeightFormat format = WeightFormat::coded;
+  CodebookId codebook = CodebookId::pow2;  // coded only
+  int code_bits = 3;                       // coded only
+  int exponent = 0;                        // weight ~= decoded * 2^-exponent
+  std::vector<std::uint32_t> scales;       // coded: one per filter
+  std::vector<std::uint8_t> codes;         // coded: one per weight, [f][c][ky][kx]
+  std::vector<std::int32_t> plain;         // plain: one per weight, [f][c][ky][kx]
+  std::vector<std::int32_t> bias;          // one per filter, accumulator units
+
+  int fan_in() const { return in.c * kernel * kernel; }  // terms per dot product
+  std::int64_t num_weights() const { return std::int64_t{out_channels} * fan_in(); }
+  Shape3 conv_shape() const;      // before pooling
+  Shape3 out_shape() const;       // after pooling
+  std::int64_t macs() const { return conv_shape().size() * fan_in(); }
+
+  // Decoded W-bit weights [f][t] (the decoder output, or the plain weights).
+  std::vector<std::int32_t> decoded_weights() const;
+
+  // Structural checks (shapes, sizes of every vector, code and scale ranges against `width`,
+  // requant ranges). Throws Error naming the layer and the problem.
+  void validate(int width) const;
+
+  // Largest |accumulator| any input in range can produce (bias included), at the exact level;
+  // truncated weights can be larger in magnitude, so this uses the largest truncated weight
+  // over all levels. Quantization refuses layers where this exceeds 2^(AccW-1) - 1.
+  std::int64_t worst_case_acc(int width) const;
+};
+
+using Tensor = std::vector<std::int32_t>;
+
+// One layer on a CHW input of layer.in.size() W-bit values. `weights` are layer.decoded_weights()
+// (passed in so callers can cache them).
+Tensor forward_layer(const Layer& layer, std::span<const std::int32_t> weights,
+                     std::span<const std::int32_t> input, int width, int acc_width, Quality q);
+Tensor forward_layer(const Layer& layer, std::span<const std::int32_t> input, int width,
+                     int acc_width, Quality q);
+
+// The weights the multiplier really uses at level q: qs_weight of each decoded weight.
+std::vector<std::int32_t> truncate_weights(std::span<const std::int32_t> decoded, Quality q);
+// forward_layer with weights already truncated (hoists truncate_weights out of a loop over images).
+Tensor forward_truncated(const Layer& layer, std::span<const std::int32_t> truncated,
+                         std::span<const std::int32_t> input, int width, int acc_width);
+
+// Requantization of one accumulator value (step 2 above).
+std::int32_t requantize(std::int64_t acc, const Requant& r, int width);
+
+// Requantization that multiplies by `ratio` (> 0): multiplier in [2^14, 2^15) and the matching
+// shift, so the relative error of the ratio is below 2^-14.
+Requant requant_for_ratio(double ratio, bool relu);
+
+// The im2col gather: the activation of term t (t = (c*k + ky)*k + kx) at conv output position
+// pos (= oy*conv_w + ox), 0 in the padding.
+std::int32_t gather(const Layer& layer, std::span<const std::int32_t> input, int pos, int t);
+
+}  // namespace qsq

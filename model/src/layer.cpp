@@ -1,0 +1,224 @@
+#include "qsq/layer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "qsq/codebook.hpp"
+#include "qsq/csd.hpp"
+
+namespace qsq {
+
+Shape3 Layer::conv_shape() const {
+  if (kind == LayerKind::linear) return {out_channels, 1, 1};
+  return {out_channels, (in.h + 2 * pad - kernel) / stride + 1, (in.w + 2 * pad - kernel) / stride + 1};
+}
+
+Shape3 Layer::out_shape() const {
+  Shape3 s = conv_shape();
+  if (pool.kernel > 0) {
+    s.h = (s.h - pool.kernel) / pool.stride + 1;
+    s.w = (s.w - pool.kernel) / pool.stride + 1;
+  }
+  return s;
+}
+
+std::vector<std::int32_t> Layer::decoded_weights() const {
+  if (format == WeightFormat::plain) return plain;
+  const Codebook& cb = qsq::codebook(codebook, code_bits);
+  std::vector<std::int32_t> out(codes.size());
+  const std::size_t per = static_cast<std::size_t>(fan_in());
+  for (std::size_t i = 0; i < codes.size(); ++i) out[i] = cb.decode(codes[i], scales[i / per]);
+  return out;
+}
+
+namespace {
+[[noreturn]] void bad(const Layer& l, const std::string& what) {
+  throw Error("layer '" + l.name + "': " + what);
+}
+void range(const Layer& l, const char* what, long long v, long long lo, long long hi) {
+  if (v < lo || v > hi)
+    bad(l, std::string(what) + " = " + std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "]");
+}
+}  // namespace
+
+void Layer::validate(int width) const {
+  require_range("width", width, limits::kWidthMin, limits::kWidthMax);
+  constexpr long long kDim = 1 << 16;
+  range(*this, "kind", static_cast<int>(kind), 1, 2);
+  range(*this, "input channels", in.c, 1, kDim);
+  range(*this, "input height", in.h, 1, kDim);
+  range(*this, "input width", in.w, 1, kDim);
+  range(*this, "output channels", out_channels, 1, kDim);
+  if (kind == LayerKind::linear) {
+    if (in.h != 1 || in.w != 1) bad(*this, "a linear layer's input shape must be {K, 1, 1}");
+    if (kernel != 1 || stride != 1 || pad != 0) bad(*this, "a linear layer needs kernel 1, stride 1, pad 0");
+  } else {
+    range(*this, "kernel", kernel, 1, 64);
+    range(*this, "stride", stride, 1, 64);
+    range(*this, "pad", pad, 0, kernel - 1);
+    if (in.h + 2 * pad < kernel || in.w + 2 * pad < kernel) bad(*this, "kernel larger than the padded input");
+  }
+  if (std::int64_t{in.c} * kernel * kernel > (1 << 24)) bad(*this, "fan-in above 2^24");
+  if (num_weights() > (std::int64_t{1} << 28)) bad(*this, "more than 2^28 weights");
+  if (pool.kernel != 0) {
+    range(*this, "pool kernel", pool.kernel, 1, 64);
+    range(*this, "pool stride", pool.stride, 1, 64);
+    const Shape3 c = conv_shape();
+    if (c.h < pool.kernel || c.w < pool.kernel) bad(*this, "pool kernel larger than its input");
+  } else if (pool.stride != 0) {
+    bad(*this, "pool stride set without a pool kernel");
+  }
+  if (requant.enabled) {
+    range(*this, "requant multiplier", requant.multiplier, 1, INT32_MAX);
+    range(*this, "requant shift", requant.shift, 0, 62);
+  }
+  const auto n = static_cast<std::size_t>(num_weights());
+  if (bias.size() != static_cast<std::size_t>(out_channels))
+    bad(*this, "has " + std::to_string(bias.size()) + " biases for " + std::to_string(out_channels) + " filters");
+  if (format == WeightFormat::coded) {
+    range(*this, "code bits", code_bits, limits::kCodeBitsMin, limits::kCodeBitsMax);
+    range(*this, "codebook", static_cast<int>(codebook), 0, kNumCodebooks - 1);
+    if (codes.size() != n) bad(*this, "has " + std::to_string(codes.size()) + " codes for " + std::to_string(n) + " weights");
+    if (scales.size() != static_cast<std::size_t>(out_channels)) bad(*this, "needs one scale per filter");
+    if (!plain.empty()) bad(*this, "a coded layer carries no plain weights");
+    for (auto c : codes) range(*this, "code", c, 0, (1 << code_bits) - 1);
+    for (auto s : scales) range(*this, "scale", s, 0, max_scale(width));
+  } else if (format == WeightFormat::plain) {
+    if (plain.size() != n) bad(*this, "has " + std::to_string(plain.size()) + " weights for " + std::to_string(n));
+    if (!codes.empty() || !scales.empty()) bad(*this, "a plain layer carries no codes or scales");
+    for (auto w : plain) range(*this, "plain weight", w, min_value(width), max_value(width));
+  } else {
+    bad(*this, "unknown weight format " + std::to_string(static_cast<int>(format)));
+  }
+  range(*this, "exponent", exponent, -64, 64);
+}
+
+std::int64_t Layer::worst_case_acc(int width) const {
+  const auto w = decoded_weights();
+  const int qmax = max_digits(width);
+  std::int64_t worst_bias = 0;
+  for (auto b : bias) worst_bias = std::max<std::int64_t>(worst_bias, std::llabs(b));
+  const std::int64_t amax = -static_cast<std::int64_t>(min_value(width));
+  std::int64_t worst = 0;
+  const std::size_t per = static_cast<std::size_t>(fan_in());
+  for (std::size_t f = 0; f < static_cast<std::size_t>(out_channels); ++f) {
+    std::int64_t sum = 0;
+    for (std::size_t t = 0; t < per; ++t) {
+      std::int64_t m = 0;
+      for (int q = 1; q <= qmax; ++q)
+        for (int p = 0; p < width; ++p) m = std::max<std::int64_t>(m, std::abs(static_cast<std::int64_t>(qs_weight(w[f * per + t], {q, p}))));
+      sum += m * amax;
+    }
+    worst = std::max<std::int64_t>(worst, sum + std::llabs(bias[f]));
+  }
+  return std::max(worst, worst_bias);
+}
+
+std::int32_t requantize(std::int64_t acc, const Requant& r, int width) {
+  if (!r.enabled) return static_cast<std::int32_t>(acc);
+  // acc < 2^47 and multiplier < 2^31 keep the product inside 64 bits (AccW <= 48).
+  const std::int64_t prod = acc * r.multiplier;
+  const std::int64_t y = r.shift == 0 ? prod : (prod + (std::int64_t{1} << (r.shift - 1))) >> r.shift;
+  const std::int64_t lo = r.relu ? 0 : min_value(width), hi = max_value(width);
+  return static_cast<std::int32_t>(std::clamp(y, lo, hi));
+}
+
+std::int32_t gather(const Layer& l, std::span<const std::int32_t> input, int pos, int t) {
+  if (l.kind == LayerKind::linear) return input[static_cast<std::size_t>(t)];
+  const int k2 = l.kernel * l.kernel;
+  const int c = t / k2, ky = (t % k2) / l.kernel, kx = t % l.kernel;
+  const int ow = l.conv_shape().w;
+  const int y = (pos / ow) * l.stride - l.pad + ky, x = (pos % ow) * l.stride - l.pad + kx;
+  if (y < 0 || x < 0 || y >= l.in.h || x >= l.in.w) return 0;
+  return input[(static_cast<std::size_t>(c) * l.in.h + y) * l.in.w + x];
+}
+
+Tensor forward_truncated(const Layer& l, std::span<const std::int32_t> tw, std::span<const std::int32_t> input,
+                         int width, int acc_width) {
+  if (input.size() != static_cast<std::size_t>(l.in.size()))
+    throw Error("layer '" + l.name + "': input has " + std::to_string(input.size()) + " values, expected " +
+                std::to_string(l.in.size()));
+  const Shape3 cs = l.conv_shape();
+  const int fan = l.fan_in();
+  Tensor conv(static_cast<std::size_t>(cs.size()));
+  for (int f = 0; f < l.out_channels; ++f) {
+    const std::int32_t* wf = tw.data() + static_cast<std::size_t>(f) * fan;
+    for (int oy = 0; oy < cs.h; ++oy) {
+      for (int ox = 0; ox < cs.w; ++ox) {
+        std::int64_t acc = l.bias[f];
+        if (l.kind == LayerKind::linear) {
+          for (int t = 0; t < fan; ++t) acc += static_cast<std::int64_t>(input[t]) * wf[t];
+        } else {
+          for (int c = 0; c < l.in.c; ++c) {
+            for (int ky = 0; ky < l.kernel; ++ky) {
+              const int y = oy * l.stride - l.pad + ky;
+              if (y < 0 || y >= l.in.h) continue;
+              const std::int32_t* row = input.data() + (static_cast<std::size_t>(c) * l.in.h + y) * l.in.w;
+              const std::int32_t* wr = wf + (c * l.kernel + ky) * l.kernel;
+              for (int kx = 0; kx < l.kernel; ++kx) {
+                const int x = ox * l.stride - l.pad + kx;
+                if (x >= 0 && x < l.in.w) acc += static_cast<std::int64_t>(row[x]) * wr[kx];
+              }
+            }
+          }
+        }
+        conv[(static_cast<std::size_t>(f) * cs.h + oy) * cs.w + ox] =
+            requantize(wrap_acc(acc, acc_width), l.requant, width);
+      }
+    }
+  }
+  if (l.pool.kernel == 0) return conv;
+  const Shape3 os = l.out_shape();
+  Tensor out(static_cast<std::size_t>(os.size()));
+  for (int c = 0; c < os.c; ++c)
+    for (int oy = 0; oy < os.h; ++oy)
+      for (int ox = 0; ox < os.w; ++ox) {
+        std::int32_t m = INT32_MIN;
+        for (int py = 0; py < l.pool.kernel; ++py)
+          for (int px = 0; px < l.pool.kernel; ++px)
+            m = std::max(m, conv[(static_cast<std::size_t>(c) * cs.h + oy * l.pool.stride + py) * cs.w +
+                                 ox * l.pool.stride + px]);
+        out[(static_cast<std::size_t>(c) * os.h + oy) * os.w + ox] = m;
+      }
+  return out;
+}
+
+std::vector<std::int32_t> truncate_weights(std::span<const std::int32_t> decoded, Quality q) {
+  std::vector<std::int32_t> tw(decoded.size());
+  for (std::size_t i = 0; i < decoded.size(); ++i) tw[i] = qs_weight(decoded[i], q);
+  return tw;
+}
+
+Tensor forward_layer(const Layer& l, std::span<const std::int32_t> weights, std::span<const std::int32_t> input,
+                     int width, int acc_width, Quality q) {
+  q = resolve_quality(q, width);
+  const auto tw = truncate_weights(weights, q);
+  return forward_truncated(l, tw, input, width, acc_width);
+}
+
+Tensor forward_layer(const Layer& l, std::span<const std::int32_t> input, int width, int acc_width, Quality q) {
+  const auto w = l.decoded_weights();
+  return forward_layer(l, w, input, width, acc_width, q);
+}
+
+}  // namespace qsq
+
+namespace qsq {
+
+Requant requant_for_ratio(double ratio, bool relu) {
+  if (!(ratio > 0) || !std::isfinite(ratio)) throw Error("requantization ratio must be finite and positive");
+  int shift = 14;
+  double m = ratio * std::ldexp(1.0, shift);
+  while (m < 16384.0 && shift < 62) m = ratio * std::ldexp(1.0, ++shift);
+  while (m >= 32767.5 && shift > 0) m = ratio * std::ldexp(1.0, --shift);
+  Requant r;
+  r.enabled = true;
+  r.relu = relu;
+  r.shift = shift;
+  r.multiplier = static_cast<std::int32_t>(std::clamp(std::nearbyint(m), 1.0, 2147483647.0));
+  return r;
+}
+
+}  // namespace qsq

@@ -1,0 +1,65 @@
+#include "qsq/schedule.hpp"
+
+#include "qsq/csd.hpp"
+
+namespace qsq {
+
+void for_each_step(const Layer& layer, int lanes, const std::function<void(const Step&)>& fn) {
+  require_range("lanes", lanes, limits::kLanesMin, limits::kLanesMax);
+  const int chunks = num_chunks(layer, lanes), positions = num_positions(layer);
+  for (int f = 0; f < layer.out_channels; ++f) {
+    for (int j = 0; j < chunks; ++j) {
+      fn(Step{Step::Kind::load, f, j, -1});
+      for (int pos = 0; pos < positions; ++pos) fn(Step{Step::Kind::dot, f, j, pos});
+    }
+  }
+}
+
+void chunk_weights(const Layer& layer, std::span<const std::int32_t> decoded, int filter, int chunk,
+                   std::span<std::int32_t> out) {
+  const int fan = layer.fan_in(), n = static_cast<int>(out.size());
+  for (int i = 0; i < n; ++i) {
+    const int t = chunk * n + i;
+    out[i] = t < fan ? decoded[static_cast<std::size_t>(filter) * fan + t] : 0;
+  }
+}
+
+void chunk_codes(const Layer& layer, int filter, int chunk, std::span<std::uint8_t> out) {
+  const int fan = layer.fan_in(), n = static_cast<int>(out.size());
+  for (int i = 0; i < n; ++i) {
+    const int t = chunk * n + i;
+    out[i] = t < fan ? layer.codes[static_cast<std::size_t>(filter) * fan + t] : 0;
+  }
+}
+
+void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int pos, int chunk,
+                       std::span<std::int32_t> out) {
+  const int fan = layer.fan_in(), n = static_cast<int>(out.size());
+  for (int i = 0; i < n; ++i) {
+    const int t = chunk * n + i;
+    out[i] = t < fan ? gather(layer, input, pos, t) : 0;
+  }
+}
+
+std::vector<std::int64_t> scheduled_accumulators(const Layer& layer, std::span<const std::int32_t> input,
+                                                 int lanes, int acc_width, Quality q) {
+  if (q.q < 1) throw Error("scheduled_accumulators: the quality level must be resolved (q >= 1)");
+  const auto decoded = layer.decoded_weights();
+  const int positions = num_positions(layer);
+  std::vector<std::int64_t> acc(static_cast<std::size_t>(layer.out_channels) * positions);
+  std::vector<std::int32_t> w(lanes), a(lanes);
+  for_each_step(layer, lanes, [&](const Step& s) {
+    if (s.kind == Step::Kind::load) {
+      chunk_weights(layer, decoded, s.filter, s.chunk, w);
+      return;
+    }
+    chunk_activations(layer, input, s.position, s.chunk, a);
+    auto& slot = acc[static_cast<std::size_t>(s.filter) * positions + s.position];
+    std::int64_t r = s.chunk == 0 ? wrap_acc(layer.bias[s.filter], acc_width) : slot;
+    for (int i = 0; i < lanes; ++i) r += qs_mul(a[i], w[i], q);
+    slot = wrap_acc(r, acc_width);
+  });
+  return acc;
+}
+
+}  // namespace qsq

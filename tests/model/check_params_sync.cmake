@@ -1,0 +1,17 @@
+# Regenerates the shared parameter headers from config/params.json and fails if the checked-in
+# copies differ (someone edited a generated file, or forgot to regenerate after editing the JSON).
+file(MAKE_DIRECTORY ${OUT_DIR})
+execute_process(COMMAND ${CMAKE_COMMAND} -DOUT_DIR=${OUT_DIR} -P ${SRC}/cmake/gen_params.cmake RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gen_params.cmake failed")
+endif()
+foreach(pair "defaults.hpp;model/include/qsq/defaults.hpp" "qsq_pkg.sv;rtl/qsq_pkg.sv")
+  list(GET pair 0 gen)
+  list(GET pair 1 checked)
+  file(READ ${OUT_DIR}/${gen} a)
+  file(READ ${SRC}/${checked} b)
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "${checked} is out of date with config/params.json: run cmake -P cmake/gen_params.cmake")
+  endif()
+endforeach()
+message(STATUS "shared parameters in sync")
