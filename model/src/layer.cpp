@@ -45,7 +45,7 @@ void range(const Layer& l, const char* what, long long v, long long lo, long lon
 
 void Layer::validate(int width) const {
   require_range("width", width, limits::kWidthMin, limits::kWidthMax);
-  constexpr long long kDim = 1 << 16;
+  constexpr long long kDim = (1 << 16) - 1;  // the container stores dimensions as u16
   range(*this, "kind", static_cast<int>(kind), 1, 2);
   range(*this, "input channels", in.c, 1, kDim);
   range(*this, "input height", in.h, 1, kDim);
@@ -103,14 +103,22 @@ std::int64_t Layer::worst_case_acc(int width) const {
   const std::int64_t amax = -static_cast<std::int64_t>(min_value(width));
   std::int64_t worst = 0;
   const std::size_t per = static_cast<std::size_t>(fan_in());
+  // Largest truncated magnitude over every (q, p), memoised per weight value: a layer has far
+  // more weights than there are W-bit values.
+  std::vector<std::int32_t> memo(std::size_t{1} << width, -1);
+  auto largest = [&](std::int32_t v) {
+    if (v < min_value(width) || v > max_value(width)) throw Error("layer '" + name + "': weight out of the W-bit range");
+    std::int32_t& m = memo[static_cast<std::size_t>(v - min_value(width))];
+    if (m < 0) {
+      m = 0;
+      for (int q = 1; q <= qmax; ++q)
+        for (int p = 0; p < width; ++p) m = std::max(m, std::abs(qs_weight(v, {q, p})));
+    }
+    return static_cast<std::int64_t>(m);
+  };
   for (std::size_t f = 0; f < static_cast<std::size_t>(out_channels); ++f) {
     std::int64_t sum = 0;
-    for (std::size_t t = 0; t < per; ++t) {
-      std::int64_t m = 0;
-      for (int q = 1; q <= qmax; ++q)
-        for (int p = 0; p < width; ++p) m = std::max<std::int64_t>(m, std::abs(static_cast<std::int64_t>(qs_weight(w[f * per + t], {q, p}))));
-      sum += m * amax;
-    }
+    for (std::size_t t = 0; t < per; ++t) sum += largest(w[f * per + t]) * amax;
     worst = std::max<std::int64_t>(worst, sum + std::llabs(bias[f]));
   }
   return std::max(worst, worst_bias);
