@@ -1,0 +1,228 @@
+// Description: directed check of the "Pipeline timing diagram" and the reset rules of
+// docs/hardware.md, cycle by cycle, against the SystemC model and (separately) the Verilated RTL:
+// a load, five beats, one stall cycle; then a reset, after which a beat without a load must return
+// its psum. The expected table is transcribed from the document, the expected data from the
+// golden model, so this checks each description against the contract, not against each other.
+// Usage: qsq_contract_check [--preset default|small] [--target model|rtl]   (exit 1 on a deviation)
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <systemc>
+
+#include "qsq/codebook.hpp"
+#include "qsq/csd.hpp"
+#include "qsq/defaults.hpp"
+#include "qsq_array_model.hpp"
+#include "qsq_hls_config.hpp"
+#include "sc_port_types.hpp"
+
+#if QSQ_LOCKSTEP_HAVE_RTL
+#include "Vqsq_array_default.h"
+#include "Vqsq_array_small.h"
+#endif
+
+namespace {
+
+using qsq_tb::port_t;
+
+// One row of the diagram: inputs of the cycle and the outputs expected just before its rising
+// edge. beat / result index into B0..B4 / R0..R4; -1 is "-" in the document.
+struct Row {
+  bool wld_valid, act_valid, res_ready;
+  int beat;
+  bool wld_ready, act_ready, res_valid;
+  int result;
+};
+// cycle:              0  1  2  3  4  5  6  7  8   (docs/hardware.md, "Pipeline timing diagram")
+const std::vector<Row> kDiagram = {
+    {true, false, true, -1, true, false, false, -1},   // 0
+    {false, true, true, 0, true, true, false, -1},     // 1
+    {false, true, true, 1, true, true, false, -1},     // 2
+    {false, true, true, 2, true, true, true, 0},       // 3
+    {false, true, true, 3, true, true, true, 1},       // 4
+    {false, true, false, 4, false, false, true, 2},    // 5
+    {false, true, true, 4, true, true, true, 2},       // 6
+    {false, false, true, -1, true, true, true, 3},     // 7
+    {false, false, true, -1, true, true, true, 4},     // 8
+};
+
+template <class C, class Dut>
+class ContractBench : public sc_core::sc_module {
+  static constexpr int W = C::width, N = C::lanes, B = C::code_bits, A = C::acc_width;
+
+ public:
+  SC_HAS_PROCESS(ContractBench);
+  explicit ContractBench(sc_core::sc_module_name name) : sc_core::sc_module(name), dut_("dut") {
+    dut_.clk_i(clk_); dut_.rst_ni(rst_n_);
+    dut_.cfg_q_i(cfg_q_); dut_.cfg_p_i(cfg_p_); dut_.cfg_codebook_i(cfg_codebook_); dut_.cfg_bypass_i(cfg_bypass_);
+    dut_.wld_valid_i(wld_valid_); dut_.wld_ready_o(wld_ready_); dut_.wld_codes_i(wld_codes_);
+    dut_.wld_scale_i(wld_scale_); dut_.wld_plain_i(wld_plain_);
+    dut_.act_valid_i(act_valid_); dut_.act_ready_o(act_ready_); dut_.act_data_i(act_data_); dut_.act_psum_i(act_psum_);
+    dut_.res_valid_o(res_valid_); dut_.res_ready_i(res_ready_); dut_.res_data_o(res_data_);
+    make_stimulus();
+    SC_THREAD(run);
+  }
+  int errors = 0;
+
+ private:
+  Dut dut_;
+  sc_core::sc_signal<bool> clk_{"clk"}, rst_n_{"rst_n"}, cfg_bypass_, wld_valid_, act_valid_, res_ready_;
+  sc_core::sc_signal<bool> wld_ready_, act_ready_, res_valid_;
+  sc_core::sc_signal<port_t<4>> cfg_q_;
+  sc_core::sc_signal<port_t<5>> cfg_p_;
+  sc_core::sc_signal<port_t<2>> cfg_codebook_;
+  sc_core::sc_signal<port_t<N * B>> wld_codes_;
+  sc_core::sc_signal<port_t<W - 1>> wld_scale_;
+  sc_core::sc_signal<port_t<N * W>> wld_plain_, act_data_;
+  sc_core::sc_signal<port_t<A>> act_psum_, res_data_;
+
+  std::uint64_t codes_word_ = 0, beats_[5] = {};
+  std::int64_t psum_[5] = {}, result_[5] = {};
+  const sc_core::sc_time half_{5, sc_core::SC_NS};
+
+  void make_stimulus() {
+    std::mt19937_64 rng(C::width * 100 + C::lanes);
+    const int q = 2, p = 1;  // a truncating level, so a wrong quality path shows
+    const auto& cb = qsq::codebook(qsq::CodebookId::pow2, B);
+    std::int32_t w[N];
+    const std::uint32_t scale = qsq::max_scale(W) - 2;
+    for (int i = 0; i < N; ++i) {
+      const auto code = static_cast<std::uint32_t>(rng() % (1u << B));
+      codes_word_ = qsq_tb::put_field(codes_word_, i * B, B, code);
+      w[i] = qsq::qs_weight(cb.decode(code, scale), {q, p});
+    }
+    cfg_q_.write(q); cfg_p_.write(p); cfg_codebook_.write(0); cfg_bypass_.write(false);
+    wld_codes_.write(static_cast<port_t<N * B>>(codes_word_));
+    wld_scale_.write(scale);
+    for (int k = 0; k < 5; ++k) {
+      std::int64_t r = psum_[k] = static_cast<std::int64_t>(rng() % 100000) - 50000;
+      for (int i = 0; i < N; ++i) {
+        const auto a = static_cast<std::int32_t>(rng() % (1u << W)) + qsq::min_value(W);
+        beats_[k] = qsq_tb::put_field(beats_[k], i * W, W, a);
+        r += std::int64_t{a} * w[i];
+      }
+      result_[k] = qsq::wrap_acc(r, A);
+    }
+  }
+
+  void check(int cycle, const char* what, long long got, long long expect) {
+    if (got == expect) return;
+    ++errors;
+    std::cout << "  cycle " << cycle << ": " << what << " = " << got << ", the contract says " << expect << "\n";
+  }
+
+  void edge(bool rising) {
+    wait(half_);
+    clk_.write(rising);
+  }
+
+  void run() {
+    rst_n_.write(false);
+    edge(false); edge(true); edge(false); edge(true);
+    rst_n_.write(true);  // released at a falling edge
+    for (std::size_t c = 0; c < kDiagram.size(); ++c) {
+      const Row& r = kDiagram[c];
+      edge(false);  // inputs of cycle c
+      wld_valid_.write(r.wld_valid);
+      act_valid_.write(r.act_valid);
+      res_ready_.write(r.res_ready);
+      act_data_.write(static_cast<port_t<N * W>>(r.beat >= 0 ? beats_[r.beat] : 0));
+      act_psum_.write(static_cast<port_t<A>>(qsq_tb::field(static_cast<std::uint64_t>(r.beat >= 0 ? psum_[r.beat] : 0), 0, A)));
+      wait(half_ / 2);  // just before the rising edge that ends cycle c
+      const int ci = static_cast<int>(c);
+      check(ci, "wld_ready_o", wld_ready_.read(), r.wld_ready);
+      check(ci, "act_ready_o", act_ready_.read(), r.act_ready);
+      check(ci, "res_valid_o", res_valid_.read(), r.res_valid);
+      if (r.result >= 0) check(ci, "res_data_o", qsq_tb::sign_extend(res_data_.read(), A), result_[r.result]);
+      wait(half_ - half_ / 2);
+      clk_.write(true);
+    }
+    // Reset mid-stream: a beat in flight is dropped, the bank clears (result = psum), readies high.
+    edge(false);
+    act_valid_.write(true);
+    act_data_.write(static_cast<port_t<N * W>>(beats_[0]));
+    act_psum_.write(static_cast<port_t<A>>(qsq_tb::field(static_cast<std::uint64_t>(psum_[0]), 0, A)));
+    edge(true);  // accepted
+    edge(false);
+    act_valid_.write(false);
+    rst_n_.write(false);  // asynchronous: between edges
+    wait(half_ / 2);
+    check(100, "res_valid_o right after reset", res_valid_.read(), 0);
+    check(100, "wld_ready_o in reset", wld_ready_.read(), 1);
+    wait(half_ - half_ / 2);
+    clk_.write(true);
+    edge(false);
+    rst_n_.write(true);
+    act_valid_.write(true);  // a beat, no load since the reset
+    act_psum_.write(static_cast<port_t<A>>(qsq_tb::field(static_cast<std::uint64_t>(psum_[1]), 0, A)));
+    wait(half_ / 2);
+    check(101, "act_ready_o after reset", act_ready_.read(), 1);
+    check(101, "res_valid_o after reset", res_valid_.read(), 0);
+    wait(half_ - half_ / 2);
+    clk_.write(true);  // accepted
+    edge(false);
+    act_valid_.write(false);
+    edge(true);  // S1 -> S2
+    edge(false);
+    wait(half_ / 2);
+    check(103, "res_valid_o of the beat after reset", res_valid_.read(), 1);
+    check(103, "res_data_o of the beat after reset (zero weights: psum)", qsq_tb::sign_extend(res_data_.read(), A), psum_[1]);
+    sc_core::sc_stop();
+  }
+};
+
+template <class C, class Dut>
+int check(const char* label) {
+  ContractBench<C, Dut> tb("tb");
+  sc_core::sc_start();
+  std::cout << "qsq_contract_check: " << label << ": " << (tb.errors == 0 ? "follows" : "DEPARTS FROM")
+            << " the timing diagram and reset rules of docs/hardware.md (" << tb.errors << " deviations)\n";
+  return tb.errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  std::string preset = "default", target = "model";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--preset" && i + 1 < argc) preset = argv[++i];
+    else if (a == "--target" && i + 1 < argc) target = argv[++i];
+    else if (a == "-h" || a == "--help") {
+      std::cout << "Usage: qsq_contract_check [--preset default|small] [--target model|rtl]\n"
+                   "Checks the SystemC model or the Verilated RTL cycle by cycle against the pipeline timing\n"
+                   "diagram and the reset rules of docs/hardware.md. Exit status 1 on any deviation.\n";
+      return 0;
+    } else {
+      std::cerr << "qsq_contract_check: error: unknown argument '" << a << "' (see --help)\n";
+      return 1;
+    }
+  }
+  if ((preset != "default" && preset != "small") || (target != "model" && target != "rtl")) {
+    std::cerr << "qsq_contract_check: error: --preset must be default|small and --target model|rtl\n";
+    return 1;
+  }
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  const bool small = preset == "small";
+  if (target == "model") {
+    return small ? check<qsq_hls::SmallConfig, qsq_tb::QsqArrayModel<qsq_hls::SmallConfig>>("SystemC model, small")
+                 : check<qsq_hls::DefaultConfig, qsq_tb::QsqArrayModel<qsq_hls::DefaultConfig>>("SystemC model, default");
+  }
+#if QSQ_LOCKSTEP_HAVE_RTL
+  return small ? check<qsq_hls::SmallConfig, Vqsq_array_small>("Verilated RTL, small")
+               : check<qsq_hls::DefaultConfig, Vqsq_array_default>("Verilated RTL, default");
+#else
+  std::cerr << "qsq_contract_check: error: built without the Verilated RTL\n";
+  return 1;
+#endif
+}
+
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
