@@ -41,7 +41,7 @@ else
   got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
   [ "$got" = "$INTEGRITY" ] || die "integrity mismatch for $PKG@$VERSION: got $got, want $INTEGRITY"
   mkdir -p "$tmp/unpacked"
-  tar -xzf "$tgz" -C "$tmp/unpacked"
+  tar --no-same-owner -xzf "$tgz" -C "$tmp/unpacked"
   [ -d "$tmp/unpacked/package/data" ] || die "$PKG@$VERSION has no data/ folder"
   mkdir -p data
   rm -rf "$DEST"

@@ -23,11 +23,12 @@ int main(int argc, char** argv) {
 #ifdef QSQ_HAVE_cosim
   qsq::cli::register_cosim(app);
 #endif
-#ifdef QSQ_HAVE_energy
-  qsq::cli::register_energy(app);
-#endif
+  // net before energy: the energy stage's `real` workload is the operand trace the net stages write.
 #ifdef QSQ_HAVE_net
   qsq::cli::register_net(app);
+#endif
+#ifdef QSQ_HAVE_energy
+  qsq::cli::register_energy(app);
 #endif
   try {
     app.parse(argc, argv);

@@ -1,0 +1,334 @@
+// Description: the net stages of `qsq flow`: train the two float baselines, quantize them (the
+// default 3-bit pow2 code with searched scales, the keep-ends variant, and the codebook x scale comparison on LeNet-5),
+// fine-tune with the exact decoder in the loop, evaluate every .qsq at every quality level, and
+// tune per-layer quality. Each stage's inputs() hashes the files it reads and its parameters, so
+// unchanged results are reused. Quick mode (CI) shortens training and evaluation and says so.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "cli.hpp"
+#include "cmd_net.hpp"
+#include "net_experiments.hpp"
+#include "qsq/net/dataset.hpp"
+
+namespace qsq::cli {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Experiment {
+  const char* net;
+  const char* data;
+};
+constexpr Experiment kExperiments[] = {{"lenet5", "mnist"}, {"convnet", "fashion"}};
+constexpr std::uint64_t kSeed = 1;
+
+fs::path stage_dir(const FlowContext& ctx, const std::string& stage) { return ctx.out_dir / "work" / stage; }
+
+// Cheap identity of a data set: its folder and file sizes.
+std::string data_identity(const std::string& name) {
+  std::string s = name;
+  const std::string dir = qsq::net::dataset_dir(name);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) s += " " + e.path().filename().string() + ":" + std::to_string(e.file_size(ec));
+  return s;
+}
+
+std::string file_identity(const fs::path& p) { return fs::exists(p) ? hash_file(p) : std::string("missing"); }
+
+std::string pct(const json& v) { return v.is_null() ? "-" : fmt::format("{:.2f}", 100 * v.get<double>()); }
+
+struct Variant {
+  std::string name;
+  qsq::net::QuantizeOptions opts;
+};
+
+std::vector<Variant> variants(const std::string& net) {
+  std::vector<Variant> v;
+  qsq::net::QuantizeOptions o;
+  v.push_back({"pow2-search", o});
+  o.keep_ends = true;
+  v.push_back({"pow2-search-ends", o});
+  if (net == "lenet5") {
+    for (CodebookId cb : {CodebookId::pow2, CodebookId::shift, CodebookId::pow2x})
+      for (ScaleMethod sm : {ScaleMethod::max_abs, ScaleMethod::search}) {
+        if (cb == CodebookId::pow2 && sm == ScaleMethod::search) continue;
+        qsq::net::QuantizeOptions c;
+        c.codebook = cb;
+        c.scale = sm;
+        v.push_back({fmt::format("{}-{}", codebook_name(cb), sm == ScaleMethod::max_abs ? "max" : "search"), c});
+      }
+  }
+  return v;
+}
+
+// ---- train ------------------------------------------------------------------------------------
+
+json train_run(const FlowContext& ctx) {
+  json out = json_header();
+  out["quick"] = ctx.quick;
+  out["runs"] = json::array();
+  for (const auto& e : kExperiments) {
+    net::TrainArgs a;
+    a.net = e.net;
+    a.data = e.data;
+    a.out = (ctx.work_dir / (std::string(e.net) + ".pt")).string();
+    a.seed = kSeed;
+    if (ctx.quick) {
+      a.epochs = 1;
+      a.max_batches = 120;
+    }
+    out["runs"].push_back(net::run_train(a));
+  }
+  return out;
+}
+
+std::string train_md(const json& j, const FlowContext&) {
+  std::string s = j["quick"].get<bool>() ? "**Quick mode: shortened training (120 batches of one epoch); not the full result.**\n\n" : "";
+  s += "| net | data | epochs | seed | threads | test top-1 % | seconds | weights hash | command |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : j["runs"])
+    s += fmt::format("| {} | {} | {}{} | {} | {} | {} | {:.1f} | {} | `qsq train --net {} --data {} --seed {} --epochs {}{}` |\n",
+                     r["net"].get<std::string>(), r["data"].get<std::string>(), r["epochs"].get<int>(),
+                     r["shortened"].get<bool>() ? " (shortened)" : "", r["seed"].get<std::uint64_t>(), r["threads"].get<int>(),
+                     pct(r["test_acc"]), r["train_seconds"].get<double>(), r["weights_hash"].get<std::string>(),
+                     r["net"].get<std::string>(), r["data"].get<std::string>(), r["seed"].get<std::uint64_t>(), r["epochs"].get<int>(),
+                     r["shortened"].get<bool>() ? fmt::format(" --max-batches {}", r["max_batches_per_epoch"].get<int>()) : "");
+  return s;
+}
+
+// ---- quantize ---------------------------------------------------------------------------------
+
+json quantize_run(const FlowContext& ctx) {
+  json out = json_header();
+  out["runs"] = json::array();
+  for (const auto& e : kExperiments) {
+    const fs::path model = stage_dir(ctx, "net-train") / (std::string(e.net) + ".pt");
+    for (const auto& v : variants(e.net)) {
+      if (ctx.quick && v.name != "pow2-search" && v.name != "pow2-search-ends") continue;
+      net::QuantizeArgs a;
+      a.model = model.string();
+      a.out = (ctx.work_dir / fmt::format("{}-{}.qsq", e.net, v.name)).string();
+      a.opts = v.opts;
+      json r = net::run_quantize(a);
+      r["variant"] = v.name;
+      out["runs"].push_back(r);
+    }
+  }
+  return out;
+}
+
+std::string quantize_md(const json& j, const FlowContext&) {
+  std::string s = "Calibration: largest activation per layer over the first 2000 train-fit images. Savings count every byte of "
+                  "the .qsq file against FP32 weights + biases.\n\n| net | variant | options | zeros before % | zeros after % | "
+                  "file bytes | saving FP32 weights % | saving FP32 model % |\n|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : j["runs"]) {
+    double z0 = 0, z1 = 0, n = 0;
+    for (const auto& l : r["layers"]) {
+      const double w = l["weights"].get<double>();
+      z0 += l["zeros_before"].get<double>() * w;
+      z1 += l["zeros_after"].get<double>() * w;
+      n += w;
+    }
+    s += fmt::format("| {} | {} | {} | {:.2f} | {:.2f} | {} | {} | {} |\n", r["net"].get<std::string>(), r["variant"].get<std::string>(),
+                     r["options"]["describe"].get<std::string>(), 100 * z0 / n, 100 * z1 / n,
+                     r["footprint"]["file_bytes"].get<std::uint64_t>(), pct(r["footprint"]["saving_fp32_weights"]),
+                     pct(r["footprint"]["saving_fp32_model"]));
+  }
+  return s;
+}
+
+// ---- finetune ---------------------------------------------------------------------------------
+
+json finetune_run(const FlowContext& ctx) {
+  json out = json_header();
+  out["quick"] = ctx.quick;
+  out["runs"] = json::array();
+  for (const auto& e : kExperiments) {
+    for (bool ends : {false, true}) {
+      net::FinetuneArgs a;
+      a.model = (stage_dir(ctx, "net-train") / (std::string(e.net) + ".pt")).string();
+      const std::string tag = fmt::format("{}-pow2-search{}-ft", e.net, ends ? "-ends" : "");
+      a.out = (ctx.work_dir / (tag + ".pt")).string();
+      a.qsq_out = (ctx.work_dir / (tag + ".qsq")).string();
+      a.opts.keep_ends = ends;
+      a.seed = kSeed;
+      if (ctx.quick) {
+        a.epochs = 1;
+        a.max_batches = 40;
+      }
+      json r = net::run_finetune(a);
+      r["tag"] = tag;
+      out["runs"].push_back(r);
+    }
+  }
+  return out;
+}
+
+std::string finetune_md(const json& j, const FlowContext&) {
+  std::string s = j["quick"].get<bool>() ? "**Quick mode: shortened fine-tuning (40 batches); not the full result.**\n\n" : "";
+  s += "| run | epochs | lr | seconds | float top-1 % of shadow weights before / after |\n|---|---|---|---|---|\n";
+  for (const auto& r : j["runs"])
+    s += fmt::format("| {} | {} | {} | {:.1f} | {} / {} |\n", r["tag"].get<std::string>(), r["finetune"]["epochs"].get<int>(),
+                     r["finetune"]["lr"].get<double>(), r["finetune"]["seconds"].get<double>(), pct(r["float_acc_before"]),
+                     pct(r["float_acc_after"]));
+  return s;
+}
+
+// ---- eval -------------------------------------------------------------------------------------
+
+std::vector<std::pair<fs::path, fs::path>> eval_pairs(const FlowContext& ctx) {
+  std::vector<std::pair<fs::path, fs::path>> v;  // (.qsq, float model)
+  for (const auto& e : kExperiments) {
+    const fs::path model = stage_dir(ctx, "net-train") / (std::string(e.net) + ".pt");
+    for (const auto& var : variants(e.net)) {
+      const fs::path q = stage_dir(ctx, "net-quantize") / fmt::format("{}-{}.qsq", e.net, var.name);
+      if (fs::exists(q)) v.push_back({q, model});
+    }
+    for (const char* ends : {"", "-ends"}) {
+      const std::string tag = fmt::format("{}-pow2-search{}-ft", e.net, ends);
+      v.push_back({stage_dir(ctx, "net-finetune") / (tag + ".qsq"), stage_dir(ctx, "net-finetune") / (tag + ".pt")});
+    }
+  }
+  return v;
+}
+
+json eval_run(const FlowContext& ctx) {
+  json out = json_header();
+  out["quick"] = ctx.quick;
+  out["runs"] = json::array();
+  for (const auto& [q, model] : eval_pairs(ctx)) {
+    net::EvalArgs a;
+    a.qsq = q.string();
+    a.float_model = model.string();
+    a.data = q.filename().string().rfind("convnet", 0) == 0 ? "fashion" : "mnist";
+    if (ctx.quick) a.limit = 1000;
+    json r = net::run_eval(a);
+    r["name"] = q.stem().string();
+    out["runs"].push_back(r);
+  }
+  return out;
+}
+
+std::string eval_md(const json& j, const FlowContext&) {
+  std::string s = j["quick"].get<bool>() ? "**Quick mode: first 1000 test images only.**\n\n" : "";
+  s += "Top-1 % on the test split, bit-exact golden-model integer layers (W = 8, AccW = 32); q = kept CSD digits "
+       "(4 = exact). Command: `qsq eval FILE.qsq --float MODEL --data DATA --levels all --json`.\n\n"
+       "| file | float | dequant | q=1 | q=2 | q=3 | q=4 | zeros before % | zeros after % | saving FP32 model % | s/level |\n"
+       "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : j["runs"]) {
+    std::string lv;
+    double secs = 0;
+    for (const auto& l : r["levels"]) {
+      lv += fmt::format(" {} |", pct(l["acc"]));
+      secs = std::max(secs, l["seconds"].get<double>());
+    }
+    s += fmt::format("| {} | {} | {} |{} {} | {} | {} | {:.2f} |\n", r["name"].get<std::string>(), pct(r["float_acc"]), pct(r["dequant_acc"]),
+                     lv, pct(r["zeros_before"]), pct(r["zeros_after"]), pct(r["memory_saving_fp32_model"]), secs);
+  }
+  return s;
+}
+
+// ---- tune -------------------------------------------------------------------------------------
+
+json tune_run(const FlowContext& ctx) {
+  json out = json_header();
+  out["quick"] = ctx.quick;
+  out["runs"] = json::array();
+  for (const auto& e : kExperiments) {
+    for (const fs::path& q : {stage_dir(ctx, "net-quantize") / fmt::format("{}-pow2-search.qsq", e.net),
+                             stage_dir(ctx, "net-finetune") / fmt::format("{}-pow2-search-ft.qsq", e.net)}) {
+      net::TuneArgs a;
+      a.qsq = q.string();
+      a.data = e.data;
+      a.budget = 0.5;
+      if (ctx.quick) {
+        a.val_limit = 500;
+        a.test_limit = 1000;
+      }
+      json r = net::run_tune(a);
+      r["name"] = q.stem().string();
+      out["runs"].push_back(r);
+    }
+  }
+  return out;
+}
+
+std::string tune_md(const json& j, const FlowContext&) {
+  std::string s = j["quick"].get<bool>() ? "**Quick mode: 500 validation and 1000 test images.**\n\n" : "";
+  s += "Budget 0.5 points on the validation split (last 5000 training images); energy = partial-product rows per image "
+       "(MACs x mean rows of each layer's weights). Command: `qsq tune FILE.qsq --budget 0.5 --data DATA`.\n\n"
+       "| file | levels per layer | val top-1 % (exact) | test top-1 % (exact) | energy ratio vs exact |\n|---|---|---|---|---|\n";
+  for (const auto& r : j["runs"]) {
+    std::string lv;
+    for (const auto& l : r["layers"]) lv += fmt::format("{}{}={}", lv.empty() ? "" : " ", l["name"].get<std::string>(), l["q"].get<int>());
+    s += fmt::format("| {} | {} | {} ({}) | {} ({}) | {:.3f} |\n", r["name"].get<std::string>(), lv, pct(r["val_acc"]),
+                     pct(r["val_acc_exact"]), pct(r["test_acc"]), pct(r["test_acc_exact"]), r["energy_ratio"].get<double>());
+  }
+  return s;
+}
+
+// ---- operand trace ----------------------------------------------------------------------------
+
+json trace_run(const FlowContext& ctx) {
+  net::ExportArgs a;
+  a.qsq = (stage_dir(ctx, "net-quantize") / "lenet5-pow2-search.qsq").string();
+  a.out = (ctx.work_dir / "rtl").string();
+  a.trace = (ctx.out_dir / "operands.trace").string();
+  a.data = "mnist";
+  a.trace_images = 1;
+  return net::run_export(a);
+}
+
+std::string trace_md(const json& j, const FlowContext&) {
+  return fmt::format("$readmemh files of {} for {} lanes in `{}`; operand trace ({}) in `{}` (the `real` workload of "
+                     "`qsq energy`). Command: `qsq export {} -o DIR --trace out/operands.trace`.\n",
+                     j["file"].get<std::string>(), j["lanes"].get<int>(), j["out"].get<std::string>(),
+                     j["trace_workload"].get<std::string>(), j["trace"].get<std::string>(), j["file"].get<std::string>());
+}
+
+std::string files_identity(const FlowContext& ctx, const std::string& stage) {
+  std::string s;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(stage_dir(ctx, stage), ec))
+    if (e.path().extension() == ".pt" || e.path().extension() == ".qsq") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) s += f.filename().string() + "=" + file_identity(f) + "\n";
+  return s;
+}
+
+}  // namespace
+
+void register_net_flow() {
+  const std::string version = tool_version();
+  add_flow_stage({"net-train", "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)",
+                  [version](const FlowContext&) {
+                    return fmt::format("qsq {} seed {} threads 2 epochs default\n{}\n{}", version, kSeed, data_identity("mnist"),
+                                       data_identity("fashion"));
+                  },
+                  train_run, train_md});
+  add_flow_stage({"net-quantize", "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices",
+                  [version](const FlowContext& ctx) { return "qsq " + version + "\n" + files_identity(ctx, "net-train"); },
+                  quantize_run, quantize_md});
+  add_flow_stage({"net-trace", "Networks: RTL export and operand trace of LeNet-5's conv layers",
+                  [version](const FlowContext& ctx) { return "qsq " + version + "\n" + files_identity(ctx, "net-quantize"); },
+                  trace_run, trace_md});
+  add_flow_stage({"net-finetune", "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)",
+                  [version](const FlowContext& ctx) { return "qsq " + version + "\n" + files_identity(ctx, "net-train"); },
+                  finetune_run, finetune_md});
+  add_flow_stage({"net-eval", "Networks: bit-exact accuracy per quality level, zeros and memory",
+                  [version](const FlowContext& ctx) {
+                    return "qsq " + version + "\n" + files_identity(ctx, "net-train") + files_identity(ctx, "net-quantize") +
+                           files_identity(ctx, "net-finetune");
+                  },
+                  eval_run, eval_md});
+  add_flow_stage({"net-tune", "Networks: per-layer quality within a 0.5-point budget",
+                  [version](const FlowContext& ctx) {
+                    return "qsq " + version + "\n" + files_identity(ctx, "net-quantize") + files_identity(ctx, "net-finetune");
+                  },
+                  tune_run, tune_md});
+}
+
+}  // namespace qsq::cli

@@ -1,0 +1,127 @@
+// Description: float -> integer network (see build.hpp).
+#include "qsq/net/build.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "qsq/csd.hpp"
+#include "qsq/error.hpp"
+
+namespace qsq::net {
+
+std::string QuantizeOptions::describe() const {
+  return std::string(codebook_name(codebook)) + "/" + std::to_string(code_bits) + " scale=" +
+         std::string(scale_method_name(scale)) + (keep_ends ? " first+last layers plain" : " all layers coded") +
+         " W=" + std::to_string(width) + " AccW=" + std::to_string(acc_width);
+}
+
+LayerWeights quantize_layer_weights(const FloatLayer& l, bool plain, const QuantizeOptions& o) {
+  LayerWeights lw;
+  if (plain) {
+    lw.format = WeightFormat::plain;
+    lw.exponent = choose_exponent(l.weight, o.width);
+    const double k = std::ldexp(1.0, lw.exponent);
+    lw.decoded.resize(l.weight.size());
+    for (std::size_t i = 0; i < l.weight.size(); ++i) {
+      const double v = std::nearbyint(static_cast<double>(l.weight[i]) * k);
+      lw.decoded[i] = static_cast<std::int32_t>(std::clamp<double>(v, min_value(o.width), max_value(o.width)));
+    }
+    return lw;
+  }
+  Params p;
+  p.width = o.width;
+  p.code_bits = o.code_bits;
+  p.codebook = o.codebook;
+  p.acc_width = o.acc_width;
+  p.validate();
+  QuantizedWeights q = quantize_weights(l.weight, l.out_channels, p, o.scale);
+  lw.format = WeightFormat::coded;
+  lw.exponent = q.exponent;
+  lw.decoded = q.decoded();
+  lw.scales = std::move(q.scales);
+  lw.codes = std::move(q.codes);
+  return lw;
+}
+
+Network build_network(const FloatNet& fnet, std::span<const float> act_max, const QuantizeOptions& o) {
+  const int n = static_cast<int>(fnet.layers.size());
+  if (static_cast<int>(act_max.size()) < n - 1)
+    throw Error("build_network: " + std::to_string(act_max.size()) + " activation ranges for " + std::to_string(n) + " layers");
+  Network net;
+  net.name = fnet.name;
+  net.width = o.width;
+  net.acc_width = o.acc_width;
+  net.input = fnet.input;
+  const double qmax = max_value(o.width);
+  net.input_quant.mean = 0.0f;
+  net.input_quant.scale = static_cast<float>(1.0 / qmax);
+  double s_in = net.input_quant.scale;  // the value actually stored, so the chain is consistent
+  for (int i = 0; i < n; ++i) {
+    const FloatLayer& fl = fnet.layers[static_cast<std::size_t>(i)];
+    Layer L;
+    L.name = fl.name;
+    L.kind = fl.kind;
+    L.in = fl.in;
+    L.out_channels = fl.out_channels;
+    L.kernel = fl.kernel;
+    L.stride = fl.stride;
+    L.pad = fl.pad;
+    L.pool = fl.pool;
+    LayerWeights lw = quantize_layer_weights(fl, layer_is_plain(i, n, o), o);
+    L.format = lw.format;
+    L.codebook = o.codebook;
+    L.code_bits = o.code_bits;
+    L.exponent = lw.exponent;
+    if (lw.format == WeightFormat::coded) {
+      L.scales = std::move(lw.scales);
+      L.codes = std::move(lw.codes);
+    } else {
+      L.plain = std::move(lw.decoded);
+    }
+    const double unit = s_in * std::ldexp(1.0, -L.exponent);  // real value of one accumulator step
+    L.bias.resize(static_cast<std::size_t>(fl.out_channels));
+    const double acc_lim = std::ldexp(1.0, o.acc_width - 2);
+    for (std::size_t f = 0; f < L.bias.size(); ++f) {
+      const double b = std::nearbyint(fl.bias[f] / unit);
+      if (std::fabs(b) > acc_lim)
+        throw Error("layer " + fl.name + ": bias " + std::to_string(fl.bias[f]) + " does not fit the accumulator");
+      L.bias[f] = static_cast<std::int32_t>(b);
+    }
+    if (i == n - 1) {
+      L.requant.enabled = false;
+      L.requant.relu = false;
+    } else {
+      const double amax = std::max(static_cast<double>(act_max[static_cast<std::size_t>(i)]), 1e-6);
+      const double s_out = amax / qmax;
+      const double m = unit / s_out;
+      int shift = 22 - static_cast<int>(std::floor(std::log2(m)));
+      shift = std::clamp(shift, 0, 62);
+      double mult = std::nearbyint(std::ldexp(m, shift));
+      mult = std::clamp(mult, 1.0, static_cast<double>(std::numeric_limits<std::int32_t>::max()));
+      L.requant.enabled = true;
+      L.requant.multiplier = static_cast<std::int32_t>(mult);
+      L.requant.shift = shift;
+      L.requant.relu = fl.relu;
+      s_in = s_out;
+    }
+    net.layers.push_back(std::move(L));
+  }
+  net.validate();
+  return net;
+}
+
+FloatNet dequantized(const FloatNet& fnet, const Network& net, Quality q) {
+  FloatNet out = fnet;
+  const Quality rq = resolve_quality(q, net.width);
+  for (std::size_t i = 0; i < out.layers.size(); ++i) {
+    const Layer& L = net.layers[i];
+    const std::vector<std::int32_t> w = L.decoded_weights();
+    const double k = std::ldexp(1.0, -L.exponent);
+    auto& dst = out.layers[i].weight;
+    for (std::size_t t = 0; t < w.size(); ++t) dst[t] = static_cast<float>(qs_weight(w[t], rq) * k);
+  }
+  return out;
+}
+
+}  // namespace qsq::net

@@ -1,0 +1,81 @@
+// Description: the float networks, torch-free. A model file (TorchScript) is read as a chain of
+// RawOps (Conv2d, Linear, ReLU, MaxPool2d, Flatten, BatchNorm2d, in execution order); fuse() folds
+// every BatchNorm into the convolution before it and groups each conv/linear with the ReLU and
+// max pooling that follow it into one FloatLayer, the float counterpart of one integer qsq::Layer.
+// architecture() defines the two built-in networks:
+//   lenet5  : 1x28x28 -> conv 6@5x5 pad 2, ReLU, maxpool 2 -> conv 16@5x5, ReLU, maxpool 2
+//             -> fc 400-120, ReLU -> fc 120-84, ReLU -> fc 84-10      (61 706 parameters, 416 520 MACs)
+//   convnet : 1x28x28 -> conv 16@3x3 pad 1, ReLU, maxpool 2 -> conv 32@3x3 pad 1, ReLU, maxpool 2
+//             -> fc 1568-128, ReLU -> fc 128-10                      (1 218 048 MACs)
+// Usage:
+//   qsq::net::FloatNet net = qsq::net::fuse(ops, {1, 28, 28});   // throws Error naming a bad op
+//   qsq::net::FloatNet arch = qsq::net::architecture("lenet5");  // weights empty
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "qsq/layer.hpp"
+
+namespace qsq::net {
+
+enum class OpKind { conv2d, linear, relu, maxpool, flatten, batchnorm };
+std::string op_kind_name(OpKind k);
+
+// One module of a sequential float model, with the hyper-parameters qsq supports.
+struct RawOp {
+  OpKind kind = OpKind::relu;
+  std::string name;            // module name in the file, for error messages
+  int in = 0, out = 0;         // conv: channels; linear: features; batchnorm: channels (in)
+  int kernel = 1, stride = 1, pad = 0;  // conv / maxpool (square)
+  std::vector<float> weight;   // conv [out][in][k][k]; linear [out][in]; batchnorm gamma
+  std::vector<float> bias;     // conv/linear (may be empty: no bias); batchnorm beta
+  std::vector<float> mean, var;  // batchnorm running statistics
+  double eps = 1e-5;
+};
+
+// A conv or linear layer with BatchNorm folded in, followed by an optional ReLU and max pooling.
+struct FloatLayer {
+  std::string name;
+  LayerKind kind = LayerKind::conv2d;
+  Shape3 in;                  // linear: {features, 1, 1}
+  int out_channels = 0;
+  int kernel = 1, stride = 1, pad = 0;
+  bool relu = false;
+  Pool pool;
+  std::vector<float> weight;  // [f][c][ky][kx] / [out][in]
+  std::vector<float> bias;    // one per filter (zeros if the model had none)
+
+  int fan_in() const { return in.c * kernel * kernel; }
+  Shape3 conv_shape() const;
+  Shape3 out_shape() const;
+  std::int64_t macs() const { return conv_shape().size() * fan_in(); }
+};
+
+struct FloatNet {
+  std::string name;
+  Shape3 input{1, 28, 28};
+  std::vector<FloatLayer> layers;
+
+  std::int64_t macs() const;
+  std::int64_t num_weights() const;
+  std::int64_t num_biases() const;
+  int num_classes() const { return layers.empty() ? 0 : layers.back().out_shape().c; }
+};
+
+// Folds and groups a sequential chain. Throws Error naming the op and the problem for anything
+// qsq cannot map onto its integer layers (e.g. a pooling before any conv, a shape mismatch,
+// padding on a max pool, two ReLUs in a row are accepted as one).
+FloatNet fuse(const std::vector<RawOp>& ops, Shape3 input);
+// The inverse, for saving: conv/linear, ReLU, MaxPool2d, and a Flatten before the first linear.
+std::vector<RawOp> unfuse(const FloatNet& net);
+
+// Built-in architectures ("lenet5", "convnet"), weights and biases sized and zero.
+FloatNet architecture(const std::string& name);
+std::vector<std::string> architecture_names();
+
+// FNV-1a 64-bit hash of every weight and bias (as float bit patterns), 16 hex digits: the
+// determinism check of training.
+std::string weights_hash(const FloatNet& net);
+
+}  // namespace qsq::net
