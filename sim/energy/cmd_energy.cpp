@@ -1,0 +1,241 @@
+// `qsq synth`, `qsq energy`, `qsq compare-mult` and the flow stages "synth" and "energy".
+#include "cmd_energy.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli.hpp"
+#include "qsq/defaults.hpp"
+#include "qsq/energy/compare_mult.hpp"
+#include "qsq/energy/energy_flow.hpp"
+#include "qsq/energy/toolrun.hpp"
+#include "qsq/error.hpp"
+#include "report.hpp"
+
+namespace qsq::cli {
+
+namespace {
+
+namespace qe = qsq::energy;
+namespace fs = std::filesystem;
+
+// Library errors become one-line user errors.
+template <typename F>
+void guarded(F&& f) {
+  try {
+    f();
+  } catch (const qsq::Error& e) {
+    throw Failure(e.what());
+  }
+}
+
+void check_clock(double ns) {
+  if (!(ns > 0.1 && ns < 1e6)) throw Failure(fmt::format("--clock-ns {} is out of range (0.1, 1e6)", ns));
+}
+
+qe::ArrayShape shape_of(const std::string& preset) {
+  for (const auto& p : qsq::presets::kAll)
+    if (preset == p.name) return qe::ArrayShape{p.width, p.lanes, p.code_bits, p.acc_width};
+  throw Failure("unknown preset '" + preset + "'");
+}
+
+void add_synth(CLI::App& app) {
+  struct Opt {
+    double clock_ns = 10.0;
+    bool json = false, no_fpga = false, no_pnr = false, quick = false;
+    std::string work = "out/work/energy", liberty;
+  };
+  auto o = std::make_shared<Opt>();
+  auto* cmd = app.add_subcommand(
+      "synth",
+      "Synthesize qsq_array (and the baseline array and the lane alone) to OSU 0.18 um standard cells with Yosys:\n"
+      "area in um^2 and kGE (NAND2X1 = 1 GE), cell counts, OpenSTA timing under constraints/qsq.sdc (worst slack,\n"
+      "critical path, fmax); iCE40 LUTs/flip-flops with nextpnr-ice40 fmax (constraints/qsq_ice40.pcf) and\n"
+      "Xilinx 7-series resource counts (constraints/qsq.xdc). Results are cached in the work directory.");
+  cmd->add_option("--clock-ns", o->clock_ns, "clock period for timing (ns)")->capture_default_str();
+  cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
+  cmd->add_option("--liberty", o->liberty, "liberty file (default: OSU 0.18 um from qflow-tech-osu018)");
+  cmd->add_flag("--no-fpga", o->no_fpga, "skip the iCE40 and Xilinx runs");
+  cmd->add_flag("--no-pnr", o->no_pnr, "iCE40: synthesis counts only, no nextpnr fmax");
+  cmd->add_flag("--quick", o->quick, "the array only, no FPGA place and route (CI)");
+  cmd->add_flag("--json", o->json, "print JSON instead of a table");
+  cmd->callback([o] {
+    check_clock(o->clock_ns);
+    guarded([&] {
+      const std::string lib = o->liberty.empty() ? qe::default_liberty() : o->liberty;
+      auto j = qe::synth_json(o->clock_ns, lib, o->work, !o->no_fpga, !(o->no_pnr || o->quick), o->quick);
+      std::cout << (o->json ? j.dump(2) + "\n" : qe::synth_table(j));
+    });
+  });
+}
+
+void add_energy(CLI::App& app) {
+  struct Opt {
+    qe::EnergyOptions e;
+    std::string workload;
+    bool json = false;
+    std::string saif_dir, work = "out/work/energy", preset = "default";
+  };
+  auto o = std::make_shared<Opt>();
+  auto* cmd = app.add_subcommand(
+      "energy",
+      "Energy per multiply-accumulate of qsq_array for every quality level, from toggle counts of the synthesized\n"
+      "gate-level netlist (Verilator, cell models from the liberty) under one workload, every result checked against\n"
+      "the golden model during the run. Reports each level gated and with clock gating disabled, the exact baseline\n"
+      "(plain a*w lanes, same registers and gating) and a fully ungated plain array, split into internal / switching /\n"
+      "leakage and clock+flops / logic, plus toggles per MAC. Zero-delay simulation: glitches are not seen.\n"
+      "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
+      "the qsq-trace format of docs/energy.md; default when out/operands.trace exists).");
+  cmd->add_option("--workload", o->workload, "random | stationary | real")
+      ->check(CLI::IsMember({"random", "stationary", "real"}));
+  cmd->add_option("--trace", o->e.trace, "operand trace for --workload real");
+  cmd->add_option("--seed", o->e.seed, "workload seed")->capture_default_str();
+  cmd->add_option("--cycles", o->e.cycles, "clock cycles per level")->capture_default_str()->check(CLI::Range(100, 10000000));
+  cmd->add_option("--clock-ns", o->e.clock_ns, "clock period (ns)")->capture_default_str();
+  cmd->add_option("--work", o->work, "work and cache directory (Verilated netlists are cached here)")->capture_default_str();
+  cmd->add_option("--liberty", o->e.liberty, "liberty file (default: OSU 0.18 um)");
+  cmd->add_option("--saif", o->saif_dir, "write one backward SAIF per level of the gated array into this directory");
+  cmd->add_option("--preset", o->preset, "array parameters: default (W=8 N=8) or small (W=5 N=3)")
+      ->capture_default_str()->check(CLI::IsMember({"default", "small"}));
+  cmd->add_option("--breakdown", o->e.breakdown, "add the N most expensive nets and per-class totals (JSON)")
+      ->check(CLI::Range(0, 100000));
+  cmd->add_flag("--json", o->json, "print JSON instead of a table");
+  cmd->callback([o] {
+    check_clock(o->e.clock_ns);
+    guarded([&] {
+      qe::EnergyOptions e = o->e;
+      e.work = o->work;
+      e.saif_dir = o->saif_dir;
+      e.shape = shape_of(o->preset);
+      if (o->workload.empty()) {
+        std::string trace;
+        e.workload = qe::default_workload(&trace);
+        if (e.trace.empty()) e.trace = trace;
+      } else {
+        e.workload = o->workload;
+      }
+      if (e.workload == "real" && e.trace.empty()) throw Failure("--workload real needs --trace FILE");
+      if (e.workload != "real" && !e.trace.empty()) throw Failure("--trace is only used with --workload real");
+      auto r = qe::run_energy(e);
+      auto j = r.to_json();
+      std::cout << (o->json ? j.dump(2) + "\n" : qe::energy_table(j));
+    });
+  });
+}
+
+void add_compare(CLI::App& app) {
+  struct Opt {
+    qe::CompareMultOptions c;
+    std::string file, work = "out/work/energy";
+    int lane_q = 0, lane_p = 0;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opt>();
+  auto* cmd = app.add_subcommand(
+      "compare-mult",
+      "Put any combinational W x W multiplier (Verilog: two W-bit inputs, one 2W-bit output) through the same\n"
+      "registered wrapper, synthesis and gate-level energy flow as qsq's lane: exhaustive error metrics (keys of\n"
+      "`qsq metrics`), area_um2, pj_per_op, and exact_pj_per_op of a plain multiplier of the same width and\n"
+      "signedness in the same wrapper and stream. --lane measures qsq's own lane (N = 1) at --q/--p instead.");
+  cmd->add_option("file", o->file, "Verilog file of the multiplier");
+  cmd->add_option("--top", o->c.top, "module name of the multiplier");
+  cmd->add_flag("--signed", o->c.is_signed, "operands and product are two's complement");
+  cmd->add_option("--a", o->c.a_port, "first operand port (default: first input)");
+  cmd->add_option("--b", o->c.b_port, "second operand port (default: second input)");
+  cmd->add_option("--p", o->c.p_port, "product port (default: the output)");
+  cmd->add_flag("--lane", o->c.lane, "measure qsq's own lane (signed, N = 1) instead of a file");
+  cmd->add_option("--q", o->lane_q, "--lane: quality level (0 = exact)")->capture_default_str();
+  cmd->add_option("--p-drop", o->lane_p, "--lane: drop digits below this position")->capture_default_str();
+  cmd->add_option("--width", o->c.lane_width, "--lane: operand width")->capture_default_str()->check(CLI::Range(4, 16));
+  cmd->add_option("--workload", o->c.workload, "random | stationary")->capture_default_str()
+      ->check(CLI::IsMember({"random", "stationary"}));
+  cmd->add_option("--seed", o->c.seed, "stream seed")->capture_default_str();
+  cmd->add_option("--cycles", o->c.cycles, "energy stream length (cycles)")->capture_default_str()->check(CLI::Range(100, 10000000));
+  cmd->add_option("--clock-ns", o->c.clock_ns, "clock period (ns)")->capture_default_str();
+  cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
+  cmd->add_option("--liberty", o->c.liberty, "liberty file (default: OSU 0.18 um)");
+  cmd->add_flag("--json", o->json, "print JSON instead of a table");
+  cmd->callback([o] {
+    check_clock(o->c.clock_ns);
+    qe::CompareMultOptions c = o->c;
+    c.work = o->work;
+    if (c.lane) {
+      if (!o->file.empty()) throw Failure("--lane measures qsq's lane: give no Verilog file");
+      c.lane_q = {o->lane_q, o->lane_p};
+      c.is_signed = true;
+    } else {
+      if (o->file.empty()) throw Failure("compare-mult needs a Verilog FILE (or --lane)");
+      if (c.top.empty()) throw Failure("compare-mult needs --top NAME");
+      c.file = o->file;
+    }
+    guarded([&] {
+      if (c.lane) qsq::validate_quality(c.lane_q, c.lane_width);
+      auto r = qe::compare_mult(c);
+      auto j = r.to_json(c, c.liberty.empty() ? qe::default_liberty() : c.liberty);
+      std::cout << (o->json ? j.dump(2) + "\n" : qe::compare_table(j));
+    });
+  });
+}
+
+void add_stages() {
+  add_flow_stage(FlowStage{
+      "synth", "Implementation: area, timing, FPGA resources",
+      [](const FlowContext& ctx) {
+        std::string key = std::string("synth v1 ") + (ctx.quick ? "quick" : "full");
+        for (const auto& d : {qe::source_root() / "rtl", qe::source_root() / "constraints", qe::energy_source_dir() / "scripts"})
+          if (fs::exists(d))
+            for (const auto& e : fs::directory_iterator(d)) key += e.path().filename().string() + hash_file(e.path());
+        return key;
+      },
+      [](const FlowContext& ctx) {
+        nlohmann::json j;
+        try {
+          j = qe::synth_json(10.0, qe::default_liberty(), ctx.out_dir / "work" / "energy", true, !ctx.quick, ctx.quick);
+        } catch (const qsq::Error& e) {
+          throw Failure(e.what());
+        }
+        return j;
+      },
+      [](const nlohmann::json& j, const FlowContext&) { return qe::synth_markdown(j); }});
+  add_flow_stage(FlowStage{
+      "energy", "Energy per MAC against quality level (gate-level toggles)",
+      [](const FlowContext& ctx) {
+        std::string key = std::string("energy v1 ") + (ctx.quick ? "quick" : "full");
+        for (const auto& d : {qe::source_root() / "rtl", qe::energy_source_dir() / "scripts", qe::energy_source_dir() / "driver"})
+          if (fs::exists(d))
+            for (const auto& e : fs::directory_iterator(d)) key += e.path().filename().string() + hash_file(e.path());
+        std::string trace;
+        if (qe::default_workload(&trace) == "real") key += hash_file(trace);
+        return key;
+      },
+      [](const FlowContext& ctx) {
+        qe::EnergyOptions e;
+        e.work = ctx.out_dir / "work" / "energy";
+        e.workload = qe::default_workload(&e.trace);
+        e.cycles = ctx.quick ? 1000 : 10000;
+        if (ctx.quick) e.shape = shape_of("small");  // CI: a few hundred cells per variant
+        e.saif_dir = ctx.work_dir / "saif";
+        nlohmann::json j;
+        try {
+          j = qe::run_energy(e).to_json();
+        } catch (const qsq::Error& ex) {
+          throw Failure(ex.what());
+        }
+        return j;
+      },
+      [](const nlohmann::json& j, const FlowContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
+}
+
+}  // namespace
+
+void register_energy(CLI::App& app) {
+  add_synth(app);
+  add_energy(app);
+  add_compare(app);
+  add_stages();
+}
+
+}  // namespace qsq::cli

@@ -1,0 +1,92 @@
+// Description: `qsq energy` as a library call: synthesizes qsq_array in four variants (qsq lanes
+// gated / ungated, exact a*w lanes gated = the baseline, exact lanes ungated = the plain array),
+// simulates each gate-level netlist on one workload with every quality level in the same run,
+// and turns the counted toggles into energy per MAC with the internal / switching / leakage and
+// clock-and-flops / logic splits. Also: measuring any netlist + stimulus (used by compare-mult
+// and the tests).
+// Usage:
+//   qsq::energy::EnergyOptions o;  o.workload = "stationary";  o.work = "out/work/energy";
+//   qsq::energy::EnergyReport r = qsq::energy::run_energy(o);
+//   std::cout << r.to_json().dump(2);
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "qsq/energy/gatesim.hpp"
+#include "qsq/energy/power.hpp"
+#include "qsq/energy/stimulus.hpp"
+#include "qsq/energy/synth.hpp"
+
+namespace qsq::energy {
+
+inline constexpr const char* kCaveats =
+    "zero-delay gate-level simulation: glitches are not seen; OSU 0.18 um (osu018_stdcells, typical, 1.8 V); "
+    "no wire load model (net capacitance = driven pin capacitance); slews from the liberty transition tables; "
+    "a LATCH is counted at half the area of DFFNEGX1 (the library lists it with area 0)";
+
+// One measured interval (a stimulus block) of one netlist.
+struct Measured {
+  std::string block;
+  std::uint64_t cycles = 0, beats = 0, loads = 0, macs = 0, toggles = 0;
+  Energy energy;            // pJ over the block
+  std::vector<std::uint64_t> net_toggles;
+  nlohmann::json to_json() const;  // per-MAC (or per-op) figures
+};
+
+struct MeasureSetup {
+  std::string liberty;
+  fs::path work;
+  double clock_ns = 10.0;
+  int ops_per_beat = 1;         // MACs per activation beat (lanes) or 1 for a multiplier
+  fs::path saif_dir;            // non-empty: write one SAIF per block there
+};
+
+// Simulates `asic` on `stimulus` and evaluates every block. Throws Error if any result mismatches.
+std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std::string& stimulus,
+                              const MeasureSetup& setup, const std::string& run_name, GateSim* sim_info = nullptr);
+
+struct EnergyOptions {
+  std::string workload = "stationary";
+  std::string trace;            // for workload "real"
+  std::uint64_t seed = 1;
+  std::uint64_t cycles = 10000; // per level
+  double clock_ns = 10.0;
+  std::string liberty;          // empty: OSU 0.18 um
+  fs::path work = "out/work/energy";
+  fs::path saif_dir;            // non-empty: SAIF per level of the gated qsq array
+  ArrayShape shape;
+  int breakdown = 0;            // > 0: per-net evidence (this many top nets) for q_mid and the baseline
+};
+
+struct LevelEnergy {
+  Quality q;
+  Measured gated, ungated;
+};
+
+struct EnergyReport {
+  EnergyOptions options;
+  std::string library;
+  Measured baseline;  // exact lanes, same registers and gating
+  Measured plain;     // exact lanes, no clock gating at all
+  std::vector<LevelEnergy> levels;
+  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain
+  nlohmann::json breakdown;        // when requested
+  double seconds = 0;
+  int sim_builds = 0;              // Verilator builds done in this run (0 when warm)
+  nlohmann::json to_json() const;
+};
+
+EnergyReport run_energy(const EnergyOptions& o);
+
+// The nets that cost the most energy in one measured block (name, driver cell, fanout, load, slew,
+// toggles per cycle, pJ per MAC) and totals per net class; the evidence behind a goal.
+nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::string& liberty, int top);
+
+// Default workload: "real" when a trace of the trained network exists, else "stationary".
+std::string default_workload(std::string* trace);
+
+}  // namespace qsq::energy

@@ -1,0 +1,72 @@
+// Description: the operand streams the energy flow measures, as beats of the qsq_array interface
+// (weight loads and activation beats), and their qsq-stim rendering with the golden result of
+// every beat for every quality level. Workloads:
+//   random      seeded uniform codes, scales, activations and psums; a new weight load before
+//               every activation beat (both operands change every beat);
+//   stationary  seeded random weights held for 64 beats; activations ReLU-like: each lane 0 with
+//               probability 1/2, else uniform in 1..2^(W-1)-1; psum 0;
+//   real        an operand-trace file (qsq-trace format, docs/energy.md), replayed in order.
+// Usage:
+//   qsq::energy::ArrayShape s;  // W = 8, N = 8, 3-bit codes, 32-bit accumulator
+//   auto st = qsq::energy::make_array_stream("stationary", s, 1, 10000, "");
+//   std::string text = qsq::energy::array_stimulus(s, st, levels, /*exact_lane=*/false);
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "qsq/params.hpp"
+
+namespace qsq::energy {
+
+struct ArrayShape {
+  int width = defaults::kWidth;
+  int lanes = defaults::kLanes;
+  int code_bits = defaults::kCodeBits;
+  int acc_width = defaults::kAccWidth;
+};
+
+struct Beat {
+  enum class Kind : std::uint8_t { load, plain, act } kind = Kind::act;
+  std::uint32_t scale = 0;      // load
+  std::int64_t psum = 0;        // act
+  std::vector<std::int32_t> v;  // codes (load), plain weights (plain) or activations (act)
+};
+
+struct ArrayStream {
+  std::string workload;
+  std::uint64_t seed = 0;
+  std::string source;  // trace path for "real"
+  CodebookId codebook = CodebookId::pow2;
+  std::vector<Beat> beats;
+  std::uint64_t act_beats() const;
+  std::uint64_t loads() const;
+};
+
+// Beats for about `cycles` clock cycles (one per beat; stalls come on top).
+ArrayStream make_array_stream(const std::string& workload, const ArrayShape& s, std::uint64_t seed,
+                              std::uint64_t cycles, const std::string& trace_path);
+
+// Reads a qsq-trace file; throws Error naming file and line on bad input or a shape mismatch.
+ArrayStream read_trace(const std::string& path, const ArrayShape& s);
+
+// qsq-stim text: one block per level (named "q<q>p<p>"), each starting with its configuration;
+// with exact_lane the expected results are the exact products (one block named "exact").
+std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std::vector<Quality>& levels,
+                           bool exact_lane);
+
+// The golden result of one activation beat under weights `w` (decoded) at level q.
+std::int64_t golden_dot(const ArrayShape& s, const std::vector<std::int32_t>& w, const Beat& act, const Quality& q,
+                        bool exact_lane);
+
+// Multiplier wrapper streams: pairs (a, b) per cycle, W-bit two's complement or unsigned.
+struct MultCycle {
+  bool en_a = true, en_b = true;
+  std::int64_t a = 0, b = 0;
+};
+std::vector<MultCycle> make_mult_stream(const std::string& workload, int width, bool is_signed, std::uint64_t seed,
+                                        std::uint64_t cycles);
+std::vector<MultCycle> exhaustive_mult_stream(int width, bool is_signed);
+std::string mult_stimulus(int width, const std::vector<std::pair<std::string, const std::vector<MultCycle>*>>& blocks);
+
+}  // namespace qsq::energy

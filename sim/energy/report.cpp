@@ -1,0 +1,243 @@
+// Tables and report sections of `qsq synth`, `qsq energy` and `qsq compare-mult`.
+#include "report.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "cli.hpp"
+#include "qsq/energy/energy_flow.hpp"
+#include "qsq/energy/synth.hpp"
+#include "qsq/energy/toolrun.hpp"
+#include "qsq/metrics.hpp"
+
+namespace qsq::energy {
+
+namespace {
+
+Design lane_design(bool exact) {
+  Design d;
+  d.top = "qsq_lane";
+  const fs::path rtl = source_root() / "rtl";
+  for (const char* f : {"qsq_pkg.sv", "qsq_csd_recoder.sv", "qsq_pp_rows.sv", "qsq_csa_tree.sv", "qsq_lane.sv"})
+    d.sources.push_back(rtl / f);
+  d.params = {{"ExactLane", exact ? "1" : "0"}};
+  d.label = exact ? "qsq_lane ExactLane=1 (a*w)" : "qsq_lane (CSD, run-time q)";
+  return d;
+}
+
+}  // namespace
+
+nlohmann::json synth_json(double clock_ns, const std::string& liberty, const fs::path& work, bool fpga,
+                          bool place_and_route, bool quick) {
+  nlohmann::json j = cli::json_header();
+  j["library"] = liberty;
+  j["clock_ns"] = clock_ns;
+  j["constraints"] = (source_root() / "constraints" / "qsq.sdc").string();
+  j["caveats"] = "OSU 0.18 um typical corner, 1.8 V, no wire load model; kGE = area / area(NAND2X1) = area / 24 um^2; "
+                 "a LATCH (clock gate) is counted at half the area of DFFNEGX1 because the library lists it at 0";
+  std::vector<Design> designs;
+  designs.push_back(rtl_array_design({{"GateEn", "1"}, {"ExactLane", "0"}}));
+  if (!quick) {
+    designs.push_back(rtl_array_design({{"GateEn", "1"}, {"ExactLane", "1"}}));
+    designs.push_back(lane_design(false));
+    designs.push_back(lane_design(true));
+  }
+  j["designs"] = nlohmann::json::array();
+  for (const auto& d : designs) {
+    cli::progress("[synth] " + d.label + ": yosys + OpenSTA");
+    AsicResult a = synth_asic(d, work, liberty);
+    TimingResult t = sta_timing(a, liberty, clock_ns, work);
+    j["designs"].push_back({{"design", d.label}, {"asic", a.to_json()}, {"timing", t.to_json()}});
+  }
+  if (fpga) {
+    Design w = rtl_array_design({{"GateEn", "0"}, {"ExactLane", "0"}});
+    Design wrap = w;
+    wrap.top = "qsq_fpga_wrap";
+    wrap.sources.push_back(energy_source_dir() / "scripts" / "qsq_fpga_wrap.sv");
+    wrap.params = {{"GateEn", "0"}};
+    wrap.label = "qsq_fpga_wrap(qsq_array GateEn=0)";
+    cli::progress("[synth] iCE40: synth_ice40" + std::string(place_and_route ? " + nextpnr-ice40" : ""));
+    FpgaResult ice = synth_ice40(wrap, work, place_and_route);
+    nlohmann::json ij = ice.to_json();
+    ij["design"] = wrap.label;
+    ij["pcf"] = (source_root() / "constraints" / "qsq_ice40.pcf").string();
+    ij["note"] = "GateEn = 0: on FPGAs the clock gates become clock enables; the wrapper serialises the wide inputs";
+    j["ice40"] = ij;
+    cli::progress("[synth] Xilinx: synth_xilinx");
+    FpgaResult xil = synth_xilinx(w, work);
+    nlohmann::json xj = xil.to_json();
+    xj["design"] = w.label;
+    xj["xdc"] = (source_root() / "constraints" / "qsq.xdc").string();
+    j["xilinx"] = xj;
+  }
+  return j;
+}
+
+std::string synth_table(const nlohmann::json& j) {
+  std::string s = fmt::format("Library {}, clock {} ns\n{:<36} {:>12} {:>8} {:>6} {:>6} {:>6} {:>10} {:>9}\n",
+                              j["library"].get<std::string>(), j["clock_ns"].get<double>(), "design", "area um^2", "kGE",
+                              "cells", "flops", "gates", "slack ns", "fmax MHz");
+  for (const auto& d : j["designs"]) {
+    const auto& a = d["asic"];
+    const auto& t = d["timing"];
+    s += fmt::format("{:<36} {:>12.0f} {:>8.2f} {:>6} {:>6} {:>6} {:>10.3f} {:>9.1f}\n", d["design"].get<std::string>(),
+                     a["area_um2"].get<double>(), a["kge"].get<double>(), a["cells"].get<int>(), a["flops"].get<int>(),
+                     a["clock_gates"].get<int>(), t["worst_slack_ns"].get<double>(), t["fmax_mhz"].get<double>());
+    s += fmt::format("    critical path {} -> {} ({:.3f} ns)\n", t["critical_path"]["startpoint"].get<std::string>(),
+                     t["critical_path"]["endpoint"].get<std::string>(), t["critical_path"]["arrival_ns"].get<double>());
+  }
+  for (const char* fam : {"ice40", "xilinx"}) {
+    if (!j.contains(fam)) continue;
+    const auto& f = j[fam];
+    s += fmt::format("{}: {} LUTs, {} flip-flops, {} carries, {} DSPs", fam, f["luts"].get<int>(), f["flops"].get<int>(),
+                     f["carries"].get<int>(), f["dsps"].get<int>());
+    if (f.contains("fmax_mhz")) s += fmt::format(", fmax {:.1f} MHz ({})", f["fmax_mhz"].get<double>(), f["device"].get<std::string>());
+    s += "\n";
+  }
+  s += "Caveats: " + j["caveats"].get<std::string>() + "\n";
+  return s;
+}
+
+std::string synth_markdown(const nlohmann::json& j) {
+  std::string s = fmt::format("Library `{}`, clock {} ns, constraints `constraints/qsq.sdc`. {}.\n\n",
+                              j["library"].get<std::string>(), j["clock_ns"].get<double>(), j["caveats"].get<std::string>());
+  s += "| design | area (um^2) | kGE | cells | flops | clock gates | worst slack (ns) | fmax (MHz) | critical path |\n"
+       "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& d : j["designs"]) {
+    const auto& a = d["asic"];
+    const auto& t = d["timing"];
+    s += fmt::format("| {} | {:.0f} | {:.2f} | {} | {} | {} | {:.3f} | {:.1f} | {} -> {} |\n", d["design"].get<std::string>(),
+                     a["area_um2"].get<double>(), a["kge"].get<double>(), a["cells"].get<int>(), a["flops"].get<int>(),
+                     a["clock_gates"].get<int>(), t["worst_slack_ns"].get<double>(), t["fmax_mhz"].get<double>(),
+                     t["critical_path"]["startpoint"].get<std::string>(), t["critical_path"]["endpoint"].get<std::string>());
+  }
+  if (j.contains("ice40") || j.contains("xilinx")) {
+    s += "\n| FPGA | design | LUTs | flip-flops | carries | DSPs | fmax (MHz) |\n|---|---|---|---|---|---|---|\n";
+    for (const char* fam : {"ice40", "xilinx"}) {
+      if (!j.contains(fam)) continue;
+      const auto& f = j[fam];
+      s += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", fam, f["design"].get<std::string>(), f["luts"].get<int>(),
+                       f["flops"].get<int>(), f["carries"].get<int>(), f["dsps"].get<int>(),
+                       f.contains("fmax_mhz") ? fmt::format("{:.1f} ({})", f["fmax_mhz"].get<double>(), f["device"].get<std::string>())
+                                              : std::string("-"));
+    }
+  }
+  return s;
+}
+
+std::string energy_table(const nlohmann::json& j) {
+  std::string s = fmt::format("Workload {} (seed {}), library {}, clock {} ns, {} cycles per level (pJ per MAC)\n",
+                              j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["library"].get<std::string>(),
+                              j["clock_ns"].get<double>(), j["cycles_per_level"].get<std::uint64_t>());
+  s += fmt::format("{:<14} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "level", "pJ/MAC", "ungated", "saving",
+                   "internal", "switching", "clk+flops", "toggles/MAC");
+  for (const auto& l : j["levels"]) {
+    const double g = l["pj_per_mac"].get<double>(), u = l["pj_per_mac_ungated"].get<double>();
+    const auto& sp = l["split_pj_per_mac"];
+    s += fmt::format("{:<14} {:>10.4f} {:>12.4f} {:>9.1f}% {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}\n",
+                     fmt::format("q={} p={}", l["q"].get<int>(), l["p"].get<int>()), g, u, 100.0 * (1.0 - g / u), sp["internal"].get<double>(),
+                     sp["switching"].get<double>(), sp["clock_and_flops"].get<double>(), l["toggles_per_mac"].get<double>());
+  }
+  for (const char* k : {"baseline", "plain_ungated"}) {
+    const auto& b = j[k];
+    const auto& sp = b["split_pj_per_mac"];
+    s += fmt::format("{:<14} {:>10.4f} {:>12} {:>10} {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}\n", k, b["pj_per_mac"].get<double>(),
+                     "", "", sp["internal"].get<double>(), sp["switching"].get<double>(),
+                     sp["clock_and_flops"].get<double>(), b["toggles_per_mac"].get<double>());
+  }
+  if (j.contains("ratios")) {
+    const auto& r = j["ratios"];
+    s += fmt::format("exact level / baseline = {:.3f}, lowest level / baseline = {:.3f}", r["exact_over_baseline"].get<double>(),
+                     r["lowest_over_baseline"].get<double>());
+    if (r.contains("gating_saving_mid"))
+      s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
+                       r["gating_saving_mid"]["q"].get<int>());
+    s += "\n";
+  }
+  s += "Caveats: " + j["caveats"].get<std::string>() + "\n";
+  return s;
+}
+
+std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
+  const int width = j["shape"]["width"].get<int>();
+  // Error metric per level (exhaustive, same definitions as `qsq metrics`) for the second axis.
+  const auto metrics = multiplier_metrics(width, all_levels(width), 1, 0);
+  std::string s = fmt::format(
+      "Workload **{}** (seed {}), library `{}`, clock {} ns, {} cycles per level, array W={} N={}. Caveats: {}.\n\n",
+      j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["library"].get<std::string>(),
+      j["clock_ns"].get<double>(), j["cycles_per_level"].get<std::uint64_t>(), width, j["shape"]["lanes"].get<int>(),
+      j["caveats"].get<std::string>());
+  s += "| level | pJ/MAC | pJ/MAC ungated | gating saving | internal | switching | leakage | clock+flops | logic | "
+       "toggles/MAC | MRED (exhaustive) |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+  std::string dat;
+  size_t k = 0;
+  for (const auto& l : j["levels"]) {
+    const double g = l["pj_per_mac"].get<double>(), u = l["pj_per_mac_ungated"].get<double>();
+    const auto& sp = l["split_pj_per_mac"];
+    const double mred = k < metrics.levels.size() ? metrics.levels[k].mred : 0.0;
+    s += fmt::format("| q={} p={} | {:.4f} | {:.4f} | {:.1f}% | {:.4f} | {:.4f} | {:.5f} | {:.4f} | {:.4f} | {:.1f} | {:.5f} |\n",
+                     l["q"].get<int>(), l["p"].get<int>(), g, u, 100.0 * (1.0 - g / u), sp["internal"].get<double>(),
+                     sp["switching"].get<double>(), sp["leakage"].get<double>(), sp["clock_and_flops"].get<double>(),
+                     sp["logic"].get<double>(), l["toggles_per_mac"].get<double>(), mred);
+    dat += fmt::format("{} {} {} {} {}\n", l["q"].get<int>(), g, u, j["baseline"]["pj_per_mac"].get<double>(), mred);
+    ++k;
+  }
+  for (const char* name : {"baseline", "plain_ungated"}) {
+    const auto& b = j[name];
+    const auto& sp = b["split_pj_per_mac"];
+    s += fmt::format("| {} | {:.4f} | | | {:.4f} | {:.4f} | {:.5f} | {:.4f} | {:.4f} | {:.1f} | 0 |\n", name,
+                     b["pj_per_mac"].get<double>(), sp["internal"].get<double>(), sp["switching"].get<double>(),
+                     sp["leakage"].get<double>(), sp["clock_and_flops"].get<double>(), sp["logic"].get<double>(),
+                     b["toggles_per_mac"].get<double>());
+  }
+  if (j.contains("ratios")) {
+    const auto& r = j["ratios"];
+    s += fmt::format("\nGoal ratios ({} workload): exact level / exact baseline = **{:.3f}** (goal <= 1.10); lowest level / "
+                     "baseline = **{:.3f}** (goal <= 0.40)",
+                     j["workload"].get<std::string>(), r["exact_over_baseline"].get<double>(),
+                     r["lowest_over_baseline"].get<double>());
+    if (r.contains("gating_saving_mid"))
+      s += fmt::format("; clock gating saves **{:.1f} %** at q = {} (goal >= 20 %)",
+                       100.0 * r["gating_saving_mid"]["saving"].get<double>(), r["gating_saving_mid"]["q"].get<int>());
+    s += ".\n";
+  }
+  if (j.contains("areas")) {
+    s += "\n| variant (synthesized for this measurement) | area (um^2) | kGE | cells | flops | clock gates |\n|---|---|---|---|---|---|\n";
+    for (const auto& a : j["areas"])
+      s += fmt::format("| {} | {:.0f} | {:.2f} | {} | {} | {} |\n", a["design"].get<std::string>(), a["area_um2"].get<double>(),
+                       a["kge"].get<double>(), a["cells"].get<int>(), a["flops"].get<int>(), a["clock_gates"].get<int>());
+  }
+  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis.
+  const fs::path dat_path = out_dir / "energy_vs_level.dat", png = out_dir / "energy_vs_level.png";
+  write_text(dat_path, dat);
+  const std::string gp = fmt::format(
+      "set terminal pngcairo size 800,480\nset output '{}'\nset xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
+      "set y2label 'MRED (exhaustive)'\nset y2tics\nset ytics nomirror\nset key top left\nset xtics 1\nset yrange [0:*]\nset y2range [0:*]\n"
+      "set title '{} workload, OSU 0.18 um, {} ns (zero-delay, no glitches)'\n"
+      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'\n",
+      png.string(), j["workload"].get<std::string>(), j["clock_ns"].get<double>(), dat_path.string());
+  write_text(out_dir / "energy_vs_level.gp", gp);
+  const std::string cmd = "gnuplot " + shell_quote((out_dir / "energy_vs_level.gp").string()) + " > /dev/null 2>&1";
+  if (std::system(cmd.c_str()) == 0 && fs::exists(png)) s += "\n![energy per MAC and MRED against quality level](energy_vs_level.png)\n";
+  else s += "\n(gnuplot is not available: no plot)\n";
+  return s;
+}
+
+std::string compare_table(const nlohmann::json& j) {
+  return fmt::format(
+      "{} (W={}, {}), workload {} seed {}, {} ns, library {}\n"
+      "  errors over {} {} pairs: mae {:.4f}  wce {:.0f}  mred {:.6f}  ep {:.4f}  mse {:.2f}  bias {:.4f}\n"
+      "  area {:.0f} um^2 (plain multiplier {:.0f})   energy {:.4f} pJ/op (plain multiplier {:.4f}, ratio {:.3f})\n"
+      "Caveats: {}\n",
+      j["multiplier"].get<std::string>(), j["width"].get<int>(), j["signed"].get<bool>() ? "signed" : "unsigned",
+      j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["clock_ns"].get<double>(),
+      j["library"].get<std::string>(), j["pairs"].get<std::uint64_t>(), j["exhaustive"].get<bool>() ? "(all)" : "sampled",
+      j["mae"].get<double>(), j["wce"].get<double>(), j["mred"].get<double>(), j["ep"].get<double>(), j["mse"].get<double>(),
+      j["bias"].get<double>(), j["area_um2"].get<double>(), j["exact_area_um2"].get<double>(), j["pj_per_op"].get<double>(),
+      j["exact_pj_per_op"].get<double>(), j["pj_per_op"].get<double>() / j["exact_pj_per_op"].get<double>(),
+      j["caveats"].get<std::string>());
+}
+
+}  // namespace qsq::energy

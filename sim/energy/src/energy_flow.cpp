@@ -1,0 +1,228 @@
+#include "qsq/energy/energy_flow.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "cli.hpp"
+#include "qsq/energy/coverage.hpp"
+#include "qsq/energy/liberty.hpp"
+#include "qsq/energy/netlist.hpp"
+#include "qsq/energy/saif.hpp"
+#include "qsq/energy/toolrun.hpp"
+#include "qsq/error.hpp"
+
+namespace qsq::energy {
+
+nlohmann::json Measured::to_json() const {
+  const double per = macs ? 1.0 / static_cast<double>(macs) : 0.0;
+  return {{"block", block},
+          {"cycles", cycles},
+          {"macs", macs},
+          {"pj_per_mac", energy.total() * per},
+          {"toggles_per_mac", static_cast<double>(toggles) * per},
+          {"split_pj_per_mac",
+           {{"internal", energy.internal * per},
+            {"switching", energy.switching * per},
+            {"leakage", energy.leakage * per},
+            {"clock_and_flops", energy.clock_flops * per},
+            {"logic", energy.logic * per},
+            {"gated_clock_nets", energy.gated_clock * per}}}};
+}
+
+std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std::string& stimulus,
+                              const MeasureSetup& setup, const std::string& run_name, GateSim* sim_info) {
+  const std::string lib_path = setup.liberty.empty() ? default_liberty() : setup.liberty;
+  GateSim sim = build_gate_sim(asic, kind, lib_path, setup.work);
+  if (sim_info) *sim_info = sim;
+  const fs::path run = setup.work / "runs" / run_name;
+  fs::create_directories(run);
+  write_text(run / "stimulus.txt", stimulus);
+  auto blocks = run_gate_sim(sim, run / "stimulus.txt", run);
+  const Liberty lib = read_liberty(lib_path);
+  const Netlist net = read_netlist(asic.netlist.string());
+  const PowerModel pm(net, lib);
+  std::vector<Measured> out;
+  for (const auto& b : blocks) {
+    if (b.mismatches)
+      throw Error("gate-level " + asic.label + " disagrees with the golden model in block " + b.name + ": " +
+                  std::to_string(b.mismatches) + " mismatches, first " + b.first_mismatch);
+    std::vector<std::string> missing;
+    auto counts = read_toggle_counts(b.coverage.string(), "TOP." + net.module);
+    Measured m;
+    m.block = b.name;
+    m.cycles = b.cycles;
+    m.beats = b.beats;
+    m.loads = b.loads;
+    m.macs = b.beats * static_cast<std::uint64_t>(setup.ops_per_beat);
+    m.net_toggles = toggles_per_net(net, counts, &missing);
+    if (!missing.empty())
+      throw Error("no toggle count for " + std::to_string(missing.size()) + " nets of " + asic.label + " (first: " +
+                  missing.front() + ")");
+    for (auto t : m.net_toggles) m.toggles += t;
+    m.energy = pm.evaluate(m.net_toggles, m.cycles, setup.clock_ns);
+    if (!setup.saif_dir.empty())
+      write_text(setup.saif_dir / (run_name + "_" + b.name + ".saif"),
+                 saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + b.name));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::string& liberty, int top) {
+  const Liberty lib = read_liberty(liberty);
+  const Netlist net = read_netlist(a.netlist.string());
+  const PowerModel pm(net, lib);
+  const auto e = pm.per_net_energy(m.net_toggles);
+  std::vector<int> fanout(net.net_names.size(), 0);
+  for (const auto& inst : net.instances)
+    for (const auto& [pin, id] : inst.pins)
+      if (lib.cell(inst.cell).pin(pin).dir != LibPin::Dir::output) ++fanout[id];
+  const double per = m.macs ? 1.0 / static_cast<double>(m.macs) : 0.0;
+  const double cyc = m.cycles ? 1.0 / static_cast<double>(m.cycles) : 0.0;
+  // Classes: gated clock nets, the clock port, flop outputs, input-port nets, other logic.
+  std::map<std::string, std::pair<double, std::uint64_t>> cls;
+  auto klass = [&](int k) -> std::string {
+    const auto& ni = pm.nets()[k];
+    if (ni.gated_clock) return "gated_clock_nets";
+    if (ni.clock) return "clock_port_and_latch_enables";
+    if (ni.driver_inst < 0) return "input_port_nets";
+    const auto* c = lib.find(net.instances[ni.driver_inst].cell);
+    if (c && c->sequential) return c->latch ? "clock_gate_latch_outputs" : "flop_outputs";
+    return "logic_nets";
+  };
+  std::vector<int> order;
+  for (size_t k = 0; k < e.size(); ++k) {
+    if (net.is_const(static_cast<int>(k))) continue;
+    order.push_back(static_cast<int>(k));
+    auto& c = cls[klass(static_cast<int>(k))];
+    c.first += e[k];
+    c.second += m.net_toggles[k];
+  }
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return e[x] > e[y]; });
+  nlohmann::json j;
+  j["design"] = a.label;
+  j["block"] = m.block;
+  j["pj_per_mac"] = m.energy.total() * per;
+  for (const auto& [k, v] : cls)
+    j["classes"][k] = {{"pj_per_mac", v.first * per}, {"toggles_per_cycle", static_cast<double>(v.second) * cyc}};
+  j["top_nets"] = nlohmann::json::array();
+  for (int i = 0; i < top && i < static_cast<int>(order.size()); ++i) {
+    const int k = order[i];
+    const auto& ni = pm.nets()[k];
+    j["top_nets"].push_back({{"net", net.net_names[k]},
+                             {"class", klass(k)},
+                             {"driver", ni.driver_inst >= 0 ? net.instances[ni.driver_inst].cell : std::string("port")},
+                             {"fanout", fanout[k]},
+                             {"load_pf", ni.load_pf},
+                             {"slew_ns", ni.slew_ns},
+                             {"toggles_per_cycle", static_cast<double>(m.net_toggles[k]) * cyc},
+                             {"pj_per_mac", e[k] * per}});
+  }
+  return j;
+}
+
+std::string default_workload(std::string* trace) {
+  const fs::path t = fs::path("out") / "operands.trace";
+  if (fs::exists(t)) {
+    if (trace) *trace = t.string();
+    return "real";
+  }
+  return "stationary";
+}
+
+EnergyReport run_energy(const EnergyOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EnergyReport r;
+  r.options = o;
+  r.library = o.liberty.empty() ? default_liberty() : o.liberty;
+  if (!rtl_array_available()) throw Error("rtl/qsq_array.sv does not exist yet: nothing to measure");
+  const auto& s = o.shape;
+  auto variant = [&](bool gate, bool exact) {
+    return rtl_array_design({{"Width", std::to_string(s.width)},
+                             {"Lanes", std::to_string(s.lanes)},
+                             {"CodeBits", std::to_string(s.code_bits)},
+                             {"AccWidth", std::to_string(s.acc_width)},
+                             {"GateEn", gate ? "1" : "0"},
+                             {"ExactLane", exact ? "1" : "0"}});
+  };
+  std::vector<Quality> levels;
+  for (int q = 1; q <= max_digits(s.width); ++q) levels.push_back({q, 0});
+  const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
+  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}};
+
+  const std::string names[4] = {"qsq_gated", "qsq_ungated", "baseline", "plain"};
+  const bool gate[4] = {true, false, true, false}, exact[4] = {false, false, true, true};
+  std::vector<std::vector<Measured>> res(4);
+  for (int v = 0; v < 4; ++v) {
+    cli::progress("[energy] " + names[v] + ": synthesis");
+    AsicResult a = synth_asic(variant(gate[v], exact[v]), o.work, r.library);
+    r.areas.push_back(a);
+    cli::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + ")");
+    ms.saif_dir = v == 0 ? o.saif_dir : fs::path{};
+    GateSim info;
+    res[v] = measure(a, DriverKind::array, array_stimulus(s, st, levels, exact[v]), ms, names[v] + "-" + o.workload, &info);
+    r.sim_builds += info.cached ? 0 : 1;
+  }
+  for (size_t k = 0; k < levels.size(); ++k) r.levels.push_back({levels[k], res[0][k], res[1][k]});
+  if (o.breakdown > 0) {
+    const size_t mid = static_cast<size_t>((max_digits(s.width) + 1) / 2 - 1);
+    r.breakdown = {{"qsq_gated_q" + std::to_string(mid + 1), net_breakdown(r.areas[0], res[0].at(mid), r.library, o.breakdown)},
+                   {"qsq_ungated_q" + std::to_string(mid + 1), net_breakdown(r.areas[1], res[1].at(mid), r.library, o.breakdown)},
+                   {"baseline", net_breakdown(r.areas[2], res[2].at(0), r.library, o.breakdown)}};
+  }
+  r.baseline = res[2].at(0);
+  r.plain = res[3].at(0);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+nlohmann::json EnergyReport::to_json() const {
+  nlohmann::json j = cli::json_header();
+  j["library"] = library;
+  j["clock_ns"] = options.clock_ns;
+  j["workload"] = options.workload;
+  j["seed"] = options.seed;
+  if (options.workload == "real") j["trace"] = options.trace;
+  j["cycles_per_level"] = options.cycles;
+  j["shape"] = {{"width", options.shape.width}, {"lanes", options.shape.lanes},
+                {"code_bits", options.shape.code_bits}, {"acc_width", options.shape.acc_width}};
+  j["caveats"] = kCaveats;
+  auto b = baseline.to_json();
+  j["baseline"] = b;
+  j["plain_ungated"] = plain.to_json();
+  j["levels"] = nlohmann::json::array();
+  for (const auto& l : levels) {
+    auto g = l.gated.to_json(), u = l.ungated.to_json();
+    j["levels"].push_back({{"q", l.q.q},
+                           {"p", l.q.p},
+                           {"pj_per_mac", g["pj_per_mac"]},
+                           {"pj_per_mac_ungated", u["pj_per_mac"]},
+                           {"toggles_per_mac", g["toggles_per_mac"]},
+                           {"toggles_per_mac_ungated", u["toggles_per_mac"]},
+                           {"split_pj_per_mac", g["split_pj_per_mac"]},
+                           {"split_pj_per_mac_ungated", u["split_pj_per_mac"]},
+                           {"cycles", g["cycles"]},
+                           {"macs", g["macs"]}});
+  }
+  nlohmann::json areas_j = nlohmann::json::array();
+  for (const auto& a : this->areas) areas_j.push_back(a.to_json());
+  j["areas"] = areas_j;
+  // The goal ratios of the issue (exact level and lowest level against the baseline, gating saving at the middle level).
+  if (!levels.empty() && baseline.macs) {
+    const double base = baseline.energy.total() / static_cast<double>(baseline.macs);
+    auto pj = [](const Measured& m) { return m.energy.total() / static_cast<double>(m.macs); };
+    const int qmid = (max_digits(options.shape.width) + 1) / 2;
+    nlohmann::json g = {{"exact_over_baseline", pj(levels.back().gated) / base},
+                        {"lowest_over_baseline", pj(levels.front().gated) / base}};
+    for (const auto& l : levels)
+      if (l.q.q == qmid) g["gating_saving_mid"] = {{"q", qmid}, {"saving", 1.0 - pj(l.gated) / pj(l.ungated)}};
+    j["ratios"] = g;
+  }
+  if (!breakdown.is_null()) j["breakdown"] = breakdown;
+  j["seconds"] = seconds;
+  j["verilator_builds"] = sim_builds;
+  return j;
+}
+
+}  // namespace qsq::energy
