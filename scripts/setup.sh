@@ -11,7 +11,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 mapfile -t wanted < <(grep -v '^\s*#' scripts/packages.txt | sed '/^\s*$/d')
 missing=()
-for p in "${wanted[@]}"; do
+for entry in "${wanted[@]}"; do
+  p=${entry%%|*}
+  if [[ "$entry" == *"|"* ]] && command -v "${entry#*|}" >/dev/null 2>&1; then
+    continue  # provided by something else on this machine
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi
