@@ -13,6 +13,10 @@
 #include "qsq/net/int_engine.hpp"
 #include "qsq/net/torch_bridge.hpp"
 #include "qsq/schedule.hpp"
+#ifdef QSQ_TEST_RTL
+#include "qsq/rtlsim/array_sim.hpp"
+#include "qsq/rtlsim/layer_run.hpp"
+#endif
 
 namespace qn = qsq::net;
 namespace tj = torch::jit;
@@ -163,6 +167,37 @@ TEST_F(Trained, QuantizedNetworkIsBitExactWithGoldenModelAndSchedule) {
   const double acc_int = eng.accuracy(qn::quantize_inputs(net, *test_), std::vector<qsq::Quality>{{}}, 2);
   EXPECT_GT(acc_int, qn::float_accuracy(*net_, *test_) - 0.05);
 }
+
+#ifdef QSQ_TEST_RTL
+// Into the hardware: both LeNet-5 convolution layers of the trained, quantized network, fed with
+// the real activations of real MNIST test images, through the Verilated RTL array (default preset,
+// W = 8, N = 8, clock gating on) in the golden schedule; every accumulator must equal the
+// golden model's.
+TEST_F(Trained, RealLeNetConvLayersThroughTheVerilatedArrayAreBitExact) {
+  const auto act = qn::calibrate(*net_, *train_, 500);
+  const qsq::Network net = qn::build_network(*net_, act, qn::QuantizeOptions{});
+  const qn::IntEngine eng(net);
+  const qn::QuantizedInputs x = qn::quantize_inputs(net, test_->head(2));
+  auto sim = qsq::rtlsim::ArraySim::create("default");
+  std::size_t checked = 0;
+  for (int q = 1; q <= qsq::max_digits(net.width); ++q) {
+    const std::vector<qsq::Quality> lv{{q, 0}};
+    for (int i = 0; i < x.count; ++i) {
+      const auto acts = eng.activations(x.image(i), lv);
+      for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        if (net.layers[l].kind != qsq::LayerKind::conv2d) continue;
+        const auto golden = qsq::scheduled_accumulators(net.layers[l], acts[l], 8, net.acc_width, {q, 0});
+        const auto rtl = qsq::rtlsim::run_layer(*sim, net.layers[l], acts[l], {q, 0});
+        ASSERT_EQ(rtl.acc.size(), golden.size());
+        for (std::size_t k = 0; k < golden.size(); ++k)
+          ASSERT_EQ(rtl.acc[k], golden[k]) << "layer " << net.layers[l].name << " q " << q << " image " << i << " out " << k;
+        checked += golden.size();
+      }
+    }
+  }
+  EXPECT_GT(checked, 0u);
+}
+#endif
 
 TEST(NetModel, UserModuleWithBatchNormIsFolded) {
   const auto path = tmp_file("user.pt");
