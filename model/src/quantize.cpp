@@ -31,6 +31,17 @@ int choose_exponent(std::span<const float> w, int width) {
   return e;
 }
 
+PlainWeights quantize_plain(std::span<const float> w, int width) {
+  require_range("width", width, limits::kWidthMin, limits::kWidthMax);
+  PlainWeights p;
+  p.exponent = choose_exponent(w, width);
+  p.values.reserve(w.size());
+  for (float x : w)
+    p.values.push_back(static_cast<std::int32_t>(std::clamp<double>(
+        std::nearbyint(std::ldexp(static_cast<double>(x), p.exponent)), min_value(width), max_value(width))));
+  return p;
+}
+
 namespace {
 
 double filter_error(const Codebook& cb, std::span<const double> t, std::uint32_t s) {

@@ -79,11 +79,9 @@ Network synthetic_lenet5(std::uint64_t seed, const Params& params, ScaleMethod m
     const bool plain = keep_ends && (i == 0 || i + 1 == n_layers);
     if (plain) {
       l.format = WeightFormat::plain;
-      l.exponent = choose_exponent(weights[i], params.width);
-      for (float w : weights[i])
-        l.plain.push_back(static_cast<std::int32_t>(std::clamp<double>(
-            std::nearbyint(std::ldexp(static_cast<double>(w), l.exponent)), min_value(params.width),
-            max_value(params.width))));
+      PlainWeights pw = quantize_plain(weights[i], params.width);
+      l.exponent = pw.exponent;
+      l.plain = std::move(pw.values);
     } else {
       QuantizedWeights q = quantize_weights(weights[i], s.out, params, method);
       l.format = WeightFormat::coded;

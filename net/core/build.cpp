@@ -20,13 +20,9 @@ LayerWeights quantize_layer_weights(const FloatLayer& l, bool plain, const Quant
   LayerWeights lw;
   if (plain) {
     lw.format = WeightFormat::plain;
-    lw.exponent = choose_exponent(l.weight, o.width);
-    const double k = std::ldexp(1.0, lw.exponent);
-    lw.decoded.resize(l.weight.size());
-    for (std::size_t i = 0; i < l.weight.size(); ++i) {
-      const double v = std::nearbyint(static_cast<double>(l.weight[i]) * k);
-      lw.decoded[i] = static_cast<std::int32_t>(std::clamp<double>(v, min_value(o.width), max_value(o.width)));
-    }
+    PlainWeights pw = quantize_plain(l.weight, o.width);
+    lw.exponent = pw.exponent;
+    lw.decoded = std::move(pw.values);
     return lw;
   }
   Params p;

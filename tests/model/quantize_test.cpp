@@ -101,3 +101,15 @@ TEST(Quantize, SyntheticNetworkIsValidAndDeterministic) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Quantize, PlainWeightsRoundAndClampAtTheChosenExponent) {
+  const std::vector<float> w{0.5f, -0.25f, 0.0f, 0.126f, -0.5f};
+  const auto p = qsq::quantize_plain(w, 8);
+  EXPECT_EQ(p.exponent, qsq::choose_exponent(w, 8));
+  ASSERT_EQ(p.exponent, 7);  // 0.5 * 2^8 = 128 > 127, 0.5 * 2^7 = 64
+  EXPECT_EQ(p.values, (std::vector<std::int32_t>{64, -32, 0, 16, -64}));
+}
+
+}  // namespace

@@ -35,6 +35,14 @@ struct QuantizedWeights {
 // Largest exponent e (in -64..64) with round(max|w| * 2^e) <= max_scale(width); 0 for an all-zero tensor.
 int choose_exponent(std::span<const float> w, int width);
 
+// Plain W-bit weights for layers kept at higher precision (the bypass): exponent from
+// choose_exponent, then clamp(round(w * 2^exponent)) to the W-bit range.
+struct PlainWeights {
+  int exponent = 0;
+  std::vector<std::int32_t> values;
+};
+PlainWeights quantize_plain(std::span<const float> w, int width);
+
 // Quantizes a tensor of `filters` equally sized filters (filter-major, e.g. PyTorch [out][in][kh][kw]).
 QuantizedWeights quantize_weights(std::span<const float> w, int filters, const Params& params,
                                   ScaleMethod method);
