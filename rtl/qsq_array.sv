@@ -4,11 +4,14 @@
 // interface and the cycle-level timing contract. A loaded chunk is captured in the load bank,
 // then decoded (shift and scale) and recoded to CSD digit masks with the q/p mask applied once,
 // into a load-only clock-gated weight bank; per cycle only the non-zero activations of lanes with
-// digits move, through fixed-shift AND/XOR rows, one carry-save tree over all rows of all lanes,
-// one carry-propagate adder and the psum adder.
+// digits move, through fixed-shift AND/XOR rows without sign extension (qsq_pp_rows), one
+// carry-save tree over all rows of all lanes, one carry-propagate adder and the psum adder.
 // Clock-gated banks: load bank (the accepted chunk and its configuration), weight bank, one
 // activation bank per lane, beat bank (psum and zero flags), result bank: Lanes + 4 clock gates. GateEn = 0: the gates pass the clock, registers use
 // enables, results identical. ExactLane = 1: the exact baseline (each lane a plain a * w).
+// BoundLane = 1 (with ExactLane = 1) is a measuring instrument, not a multiplier: each lane
+// passes its activation for a non-zero weight, so the array costs what its registers, gating and
+// sum cost with no multiplier at all, the lower bound of any lane datapath (docs/energy.md).
 // Usage:
 //   qsq_array #(.Width(8), .Lanes(8), .GateEn(1'b1)) u_array (.clk_i, .rst_ni, .cfg_q_i, ...);
 module qsq_array #(
@@ -17,7 +20,8 @@ module qsq_array #(
   parameter int unsigned CodeBits  = qsq_pkg::CodeBits,
   parameter int unsigned AccWidth  = qsq_pkg::AccWidth,
   parameter bit          GateEn    = 1'b1,
-  parameter bit          ExactLane = 1'b0
+  parameter bit          ExactLane = 1'b0,
+  parameter bit          BoundLane = 1'b0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -41,8 +45,11 @@ module qsq_array #(
   // The exact dot product of Lanes terms, each |a * w| <= 2^(2W-2), fits SumWidth signed bits.
   localparam int unsigned SumWidth    = 2 * Width + $clog2(Lanes);
   localparam int unsigned LaneWBits   = ExactLane ? Width : 2 * Width;
-  localparam int unsigned RowsPerLane = ExactLane ? 1 : (Width + 1) / 2 + 1;
-  localparam int unsigned TreeInputs  = Lanes * RowsPerLane;
+  localparam int unsigned RowsPerLane = ExactLane ? 1 : (Width + 1) / 2;
+  // qsq lanes: the pair rows of all lanes plus one row, the lanes' constants summed at load time.
+  localparam int unsigned ConstBits   = ExactLane ? 0 : SumWidth;
+  localparam int unsigned TreeInputs  = ExactLane ? Lanes : Lanes * RowsPerLane + 1;
+  localparam int unsigned WBankBits   = Lanes * LaneWBits + ConstBits;
 
   // ---- handshake and pipeline control ----------------------------------------------------------
   logic s1_valid_q, s2_valid_q;
@@ -94,7 +101,7 @@ module qsq_array #(
   end
 
   logic [Lanes*Width-1:0]     w_dec;
-  logic [Lanes*LaneWBits-1:0] wbank_d, wbank_q;
+  logic [WBankBits-1:0]       wbank_d, wbank_q;
 
   qsq_decoder #(.Width(Width), .Lanes(Lanes), .CodeBits(CodeBits)) u_decoder (
     .codes_i(ld_codes), .scale_i(ld_scale), .codebook_i(ld_codebook),
@@ -105,15 +112,24 @@ module qsq_array #(
     logic unused_quality;
     assign unused_quality = ^{ld_q, ld_p};
   end else begin : gen_wbank_csd
+    // Per lane the digit masks; above them the sum of the lanes' row constants (qsq_pp_const),
+    // computed here once per load so that no constant logic sits in the per-cycle path.
+    logic [Lanes*SumWidth-1:0] lane_consts;
+    logic [SumWidth-1:0]       const_sum, const_carry;
     for (genvar i = 0; i < Lanes; i++) begin : gen_recoder
       logic [Width-1:0] pos, neg;
       qsq_csd_recoder #(.Width(Width)) u_recoder (
         .w_i(w_dec[i*Width +: Width]), .q_i(ld_q), .p_i(ld_p), .pos_o(pos), .neg_o(neg));
+      qsq_pp_const #(.Width(Width), .SumWidth(SumWidth)) u_const (
+        .pos_i(pos), .neg_i(neg), .const_o(lane_consts[i*SumWidth +: SumWidth]));
       assign wbank_d[i*LaneWBits +: LaneWBits] = {neg, pos};
     end
+    qsq_csa_tree #(.Width(SumWidth), .Inputs(Lanes)) u_const_tree (
+      .ops_i(lane_consts), .sum_o(const_sum), .carry_o(const_carry));
+    assign wbank_d[Lanes*LaneWBits +: SumWidth] = const_sum + const_carry;
   end
 
-  qsq_gated_reg #(.Width(Lanes*LaneWBits), .GateEn(GateEn), .ResetEn(1'b1)) u_weight_bank (
+  qsq_gated_reg #(.Width(WBankBits), .GateEn(GateEn), .ResetEn(1'b1)) u_weight_bank (
     .clk_i(clk_i), .rst_ni(rst_ni), .en_i(wld_pending_q), .d_i(wbank_d), .q_o(wbank_q));
 
   // ---- S1: beat bank (psum, zero flags) and the lanes' activation banks -------------------------
@@ -134,15 +150,32 @@ module qsq_array #(
   end
   assign has_digits = wld_pending_q ? has_d : has_q;
 
-  logic [TreeInputs*SumWidth-1:0] rows;
+  // Tree input order matters for energy (docs/energy.md): the rows of the same digit pair of all
+  // lanes come together (pair-major: they cover the same bit columns and meet first), and the
+  // lanes' row constants, summed at load time in the weight bank, are the tree's last input.
+  // ExactLane: one product per lane, in lane order.
+  logic [TreeInputs*SumWidth-1:0]        rows;
+  logic [Lanes*RowsPerLane*SumWidth-1:0] lane_rows;
   for (genvar i = 0; i < Lanes; i++) begin : gen_lane
     qsq_array_lane #(
-      .Width(Width), .SumWidth(SumWidth), .GateEn(GateEn), .ExactLane(ExactLane)
+      .Width(Width), .SumWidth(SumWidth), .GateEn(GateEn), .ExactLane(ExactLane),
+      .BoundLane(BoundLane)
     ) u_lane (
       .clk_i(clk_i), .rst_ni(rst_ni), .beat_i(act_fire), .a_i(act_data_i[i*Width +: Width]),
       .wbank_i(wbank_q[i*LaneWBits +: LaneWBits]), .has_digits_i(has_digits[i]), .zero_q_i(zero_q[i]),
       .zero_d_o(zero_d[i]),
-      .rows_o(rows[i*RowsPerLane*SumWidth +: RowsPerLane*SumWidth]));
+      .rows_o(lane_rows[i*RowsPerLane*SumWidth +: RowsPerLane*SumWidth]));
+  end
+
+  if (ExactLane) begin : gen_rows_exact
+    assign rows = lane_rows;
+  end else begin : gen_rows_csd
+    for (genvar i = 0; i < Lanes; i++) begin : gen_order
+      for (genvar k = 0; k < RowsPerLane; k++) begin : gen_pair
+        assign rows[(k*Lanes + i)*SumWidth +: SumWidth] = lane_rows[(i*RowsPerLane + k)*SumWidth +: SumWidth];
+      end
+    end
+    assign rows[(TreeInputs-1)*SumWidth +: SumWidth] = wbank_q[Lanes*LaneWBits +: SumWidth];
   end
 
   // ---- one carry-save tree over all rows, one carry-propagate adder, the psum adder ------------

@@ -2,8 +2,10 @@
 // (loaded only for a beat whose activation is non-zero and whose weight has digits, so zero
 // activations and zero weights leave it, and everything behind it, still) and the lane's
 // partial-product rows, isolated by the zero flag the array registers with each beat.
-// The weight arrives already recoded (CSD digit masks) from the array's load-only weight bank.
-// With ExactLane = 1 the rows are replaced by one plain a * w product (the baseline).
+// The weight arrives already recoded (CSD digit masks) from the array's load-only weight bank;
+// the rows' constant (qsq_pp_const) is summed over the lanes and stored there by the array.
+// With ExactLane = 1 the rows are replaced by one plain a * w product (the baseline); with
+// BoundLane = 1 as well, by the activation itself (qsq_array's lower-bound instrument).
 // Usage:
 //   qsq_array_lane #(.Width(8), .SumWidth(19), .GateEn(1), .ExactLane(0)) u_lane (
 //     .clk_i, .rst_ni, .beat_i(act_fire), .a_i, .wbank_i, .has_digits_i, .zero_q_i, .zero_d_o, .rows_o);
@@ -12,8 +14,9 @@ module qsq_array_lane #(
   parameter int unsigned SumWidth  = 2 * Width,
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
+  parameter bit          BoundLane = 1'b0,
   localparam int unsigned WBits    = ExactLane ? Width : 2 * Width,
-  localparam int unsigned Rows     = ExactLane ? 1 : (Width + 1) / 2 + 1
+  localparam int unsigned Rows     = ExactLane ? 1 : (Width + 1) / 2
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -36,7 +39,13 @@ module qsq_array_lane #(
 
   if (ExactLane) begin : gen_exact
     logic signed [2*Width-1:0] prod;
-    assign prod   = $signed(a_q) * $signed(wbank_i);
+    if (BoundLane) begin : gen_bound
+      assign prod = (2 * Width)'($signed(a_q));
+      logic unused_weight;
+      assign unused_weight = ^wbank_i;
+    end else begin : gen_mul
+      assign prod = $signed(a_q) * $signed(wbank_i);
+    end
     assign rows_o = zero_q_i ? '0 : SumWidth'(prod);
   end else begin : gen_csd
     qsq_pp_rows #(.Width(Width), .SumWidth(SumWidth)) u_rows (

@@ -15,7 +15,7 @@ module qsq_lane #(
   output logic [2*Width-1:0] prod_o
 );
   localparam int unsigned ProdWidth = 2 * Width;   // |a * qs_weight| <= 2^(2W-2)
-  localparam int unsigned Rows      = (Width + 1) / 2 + 1;
+  localparam int unsigned Rows      = (Width + 1) / 2 + 1;   // digit pairs + the constant
 
   if (ExactLane) begin : gen_exact
     assign prod_o = ProdWidth'($signed(a_i) * $signed(w_i));
@@ -29,7 +29,9 @@ module qsq_lane #(
     qsq_csd_recoder #(.Width(Width)) u_recoder (
       .w_i(w_i), .q_i(q_i), .p_i(p_i), .pos_o(pos), .neg_o(neg));
     qsq_pp_rows #(.Width(Width), .SumWidth(ProdWidth)) u_rows (
-      .a_i(a_i), .en_i(1'b1), .pos_i(pos), .neg_i(neg), .rows_o(rows));
+      .a_i(a_i), .en_i(1'b1), .pos_i(pos), .neg_i(neg), .rows_o(rows[0 +: (Rows-1)*ProdWidth]));
+    qsq_pp_const #(.Width(Width), .SumWidth(ProdWidth)) u_const (
+      .pos_i(pos), .neg_i(neg), .const_o(rows[(Rows-1)*ProdWidth +: ProdWidth]));
     qsq_csa_tree #(.Width(ProdWidth), .Inputs(Rows)) u_tree (
       .ops_i(rows), .sum_o(sum), .carry_o(carry));
     assign prod_o = sum + carry;

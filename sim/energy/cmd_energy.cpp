@@ -78,6 +78,7 @@ void add_energy(CLI::App& app) {
     std::string workload;
     bool json = false;
     std::string saif_dir, work = "out/work/energy", preset = "default";
+    int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
   auto* cmd = app.add_subcommand(
@@ -85,7 +86,8 @@ void add_energy(CLI::App& app) {
       "Energy per multiply-accumulate of qsq_array for every quality level, from toggle counts of the synthesized\n"
       "gate-level netlist (Verilator, cell models from the liberty) under one workload, every result checked against\n"
       "the golden model during the run. Reports each level gated and with clock gating disabled, the exact baseline\n"
-      "(plain a*w lanes, same registers and gating) and a fully ungated plain array, split into internal / switching /\n"
+      "(plain a*w lanes, same registers and gating), a fully ungated plain array and the bound (lanes with no multiplier:\n"
+      "the floor under any lane datapath in this array), split into internal / switching /\n"
       "leakage and clock+flops / logic, plus toggles per MAC. Zero-delay simulation: glitches are not seen.\n"
       "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
       "the qsq-trace format of docs/energy.md; default when out/operands.trace exists).");
@@ -100,6 +102,8 @@ void add_energy(CLI::App& app) {
   cmd->add_option("--saif", o->saif_dir, "write one backward SAIF per level of the gated array into this directory");
   cmd->add_option("--preset", o->preset, "array parameters: default (W=8 N=8) or small (W=5 N=3)")
       ->capture_default_str()->check(CLI::IsMember({"default", "small"}));
+  cmd->add_option("--lanes", o->lanes, "override the preset's number of lanes N (array width; the synthetic workloads follow it)")
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--breakdown", o->e.breakdown, "add the N most expensive nets and per-class totals (JSON)")
       ->check(CLI::Range(0, 100000));
   cmd->add_flag("--json", o->json, "print JSON instead of a table");
@@ -110,6 +114,7 @@ void add_energy(CLI::App& app) {
       e.work = o->work;
       e.saif_dir = o->saif_dir;
       e.shape = shape_of(o->preset);
+      if (o->lanes > 0) e.shape.lanes = o->lanes;
       if (o->workload.empty()) {
         std::string trace;
         e.workload = qe::default_workload(&trace);

@@ -26,7 +26,7 @@ TEST(ArrayGating, GatedClockNetsToggleTwicePerEnabledCycle) {
   const qe::ArrayStream st = qe::make_array_stream("stationary", s, 7, 400, "");
   qe::MeasureSetup ms{qe::default_liberty(), work, 10.0, s.lanes, {}};
   // measure() throws on any result that differs from the golden model.
-  const auto m = qe::measure(a, qe::DriverKind::array, qe::array_stimulus(s, st, {{1, 0}, {2, 0}}, false), ms, "array");
+  const auto m = qe::measure(a, qe::DriverKind::array, qe::array_stimulus(s, st, {{1, 0}, {2, 0}}, qe::LaneKind::csd), ms, "array");
   ASSERT_EQ(m.size(), 2u);
   const qe::Netlist net = qe::read_netlist(a.netlist.string());
   // From the stimulus: one load and one act transfer per beat (the stream never stalls with
@@ -47,4 +47,44 @@ TEST(ArrayGating, GatedClockNetsToggleTwicePerEnabledCycle) {
     EXPECT_EQ(toggles("u_result_bank.gclk"), 2 * beats) << blk.block;
     EXPECT_EQ(toggles("clk_i"), 2 * blk.cycles) << blk.block;
   }
+}
+
+// The bound instrument (BoundLane = 1: each lane passes its activation, no multiplier) has the
+// same registers and gating as the qsq array: on the same stream its banks clock in exactly the
+// same cycles, every result matches its own golden value (psum + the activations of lanes with a
+// non-zero weight), and it costs less logic energy per MAC than the qsq lanes at every level.
+TEST(ArrayGating, BoundArrayClocksLikeTheQsqArrayAndCostsLess) {
+  if (!qe::rtl_array_available()) GTEST_SKIP() << "rtl/qsq_array.sv not present";
+  const auto& p = qsq::presets::kSmall;
+  const qe::ArrayShape s{p.width, p.lanes, p.code_bits, p.acc_width};
+  auto design = [&](bool bound) {
+    return qe::rtl_array_design({{"Width", std::to_string(s.width)},
+                                 {"Lanes", std::to_string(s.lanes)},
+                                 {"CodeBits", std::to_string(s.code_bits)},
+                                 {"AccWidth", std::to_string(s.acc_width)},
+                                 {"GateEn", "1"},
+                                 {"ExactLane", bound ? "1" : "0"},
+                                 {"BoundLane", bound ? "1" : "0"}});
+  };
+  const fs::path work = QSQ_TEST_WORK;
+  const qe::ArrayStream st = qe::make_array_stream("stationary", s, 7, 400, "");
+  qe::MeasureSetup ms{qe::default_liberty(), work, 10.0, s.lanes, {}};
+  const qe::AsicResult aq = qe::synth_asic(design(false), work, qe::default_liberty());
+  const qe::AsicResult ab = qe::synth_asic(design(true), work, qe::default_liberty());
+  const auto mq = qe::measure(aq, qe::DriverKind::array, qe::array_stimulus(s, st, {{1, 0}, {3, 0}}, qe::LaneKind::csd), ms, "array-q");
+  const auto mb = qe::measure(ab, qe::DriverKind::array, qe::array_stimulus(s, st, {}, qe::LaneKind::bound), ms, "array-bound");
+  ASSERT_EQ(mb.size(), 1u);
+  EXPECT_EQ(mb[0].block, "bound");
+  // The weight bank holds 2W bits per lane in the qsq array (digit masks), W in the bound (w);
+  // the bound does not use the load bank's q (4 bits) and p (5 bits), so synthesis drops them.
+  EXPECT_EQ(aq.flops - ab.flops, s.lanes * s.width + 4 + 5);
+  EXPECT_EQ(aq.clock_gates, ab.clock_gates);
+  const qe::Netlist nq = qe::read_netlist(aq.netlist.string()), nb = qe::read_netlist(ab.netlist.string());
+  for (const char* bank : {"u_load_bank.gclk", "u_weight_bank.gclk", "u_beat_bank.gclk", "u_result_bank.gclk", "clk_i"}) {
+    const int iq = nq.find_net(bank), ib = nb.find_net(bank);
+    ASSERT_GE(iq, 0) << bank;
+    ASSERT_GE(ib, 0) << bank;
+    for (const auto& blk : mq) EXPECT_EQ(blk.net_toggles[iq], mb[0].net_toggles[ib]) << bank << " " << blk.block;
+  }
+  for (const auto& blk : mq) EXPECT_LT(mb[0].energy.logic, blk.energy.logic) << blk.block;
 }

@@ -177,7 +177,7 @@ TEST(Trace, SampleParsesAndCarriesHandComputedGoldenResults) {
   // First beat: psum 12, activations 0 5 17 0 0 33 40 2.
   //   exact (q = 4): 12 + 5*45 + 33*(-45) + 2*90 = -1068
   //   q = 1 keeps the top CSD digit: 45 -> 64, -45 -> -64, 90 -> 128: 12 + 320 - 2112 + 256 = -1524
-  const std::string stim = qe::array_stimulus(s, t, {{1, 0}, {4, 0}}, false);
+  const std::string stim = qe::array_stimulus(s, t, {{1, 0}, {4, 0}}, qe::LaneKind::csd);
   std::istringstream in(stim);
   std::vector<long long> first_a;
   for (std::string line; std::getline(in, line);)
@@ -191,8 +191,13 @@ TEST(Trace, SampleParsesAndCarriesHandComputedGoldenResults) {
   EXPECT_EQ(first_a[0], -1524);
   EXPECT_EQ(first_a[1], -1068);
   // The exact-lane stimulus ignores q.
-  const std::string ex = qe::array_stimulus(s, t, {{1, 0}}, true);
+  const std::string ex = qe::array_stimulus(s, t, {{1, 0}}, qe::LaneKind::exact);
   EXPECT_NE(ex.find("A -1068 12 0 5 17 0 0 33 40 2"), std::string::npos);
+  // The bound lane passes the activation of every lane whose weight is non-zero (the codes
+  // decode to 90 45 0 -90 23 -45 0 90, so lanes 2 and 6 are dropped): 12 + 5 + 33 + 2 = 52.
+  const std::string bd = qe::array_stimulus(s, t, {{1, 0}}, qe::LaneKind::bound);
+  EXPECT_NE(bd.find("block bound"), std::string::npos);
+  EXPECT_NE(bd.find("A 52 12 0 5 17 0 0 33 40 2"), std::string::npos);
 }
 
 TEST(Trace, RejectsBadTraces) {

@@ -145,7 +145,7 @@ CompareMultResult compare_mult(const CompareMultOptions& o) {
     const Quality q = resolve_quality(o.lane_q, w);
     p = {"a", "b", "p", w};
     const fs::path rtl = source_root() / "rtl";
-    for (const char* f : {"qsq_pkg.sv", "qsq_csd_recoder.sv", "qsq_pp_rows.sv", "qsq_csa_tree.sv", "qsq_lane.sv"}) {
+    for (const char* f : {"qsq_pkg.sv", "qsq_csd_recoder.sv", "qsq_pp_rows.sv", "qsq_pp_const.sv", "qsq_csa_tree.sv", "qsq_lane.sv"}) {
       if (!fs::exists(rtl / f)) throw Error("rtl/" + std::string(f) + " is missing: qsq's lane cannot be built");
       sources.push_back(rtl / f);
     }

@@ -138,41 +138,48 @@ EnergyReport run_energy(const EnergyOptions& o) {
   r.library = o.liberty.empty() ? default_liberty() : o.liberty;
   if (!rtl_array_available()) throw Error("rtl/qsq_array.sv does not exist yet: nothing to measure");
   const auto& s = o.shape;
-  auto variant = [&](bool gate, bool exact) {
+  auto variant = [&](bool gate, LaneKind lane) {
     return rtl_array_design({{"Width", std::to_string(s.width)},
                              {"Lanes", std::to_string(s.lanes)},
                              {"CodeBits", std::to_string(s.code_bits)},
                              {"AccWidth", std::to_string(s.acc_width)},
                              {"GateEn", gate ? "1" : "0"},
-                             {"ExactLane", exact ? "1" : "0"}});
+                             {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
+                             {"BoundLane", lane == LaneKind::bound ? "1" : "0"}});
   };
   std::vector<Quality> levels;
   for (int q = 1; q <= max_digits(s.width); ++q) levels.push_back({q, 0});
   const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
   MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}};
 
-  const std::string names[4] = {"qsq_gated", "qsq_ungated", "baseline", "plain"};
-  const bool gate[4] = {true, false, true, false}, exact[4] = {false, false, true, true};
-  std::vector<std::vector<Measured>> res(4);
-  for (int v = 0; v < 4; ++v) {
+  // The bound variant (no multiplier in the lanes) is the floor any lane datapath stands on:
+  // the same registers, gating and sum as the others.
+  const std::string names[5] = {"qsq_gated", "qsq_ungated", "baseline", "plain", "bound"};
+  const bool gate[5] = {true, false, true, false, true};
+  const LaneKind lane[5] = {LaneKind::csd, LaneKind::csd, LaneKind::exact, LaneKind::exact, LaneKind::bound};
+  std::vector<std::vector<Measured>> res(5);
+  for (int v = 0; v < 5; ++v) {
     cli::progress("[energy] " + names[v] + ": synthesis");
-    AsicResult a = synth_asic(variant(gate[v], exact[v]), o.work, r.library);
+    AsicResult a = synth_asic(variant(gate[v], lane[v]), o.work, r.library);
     r.areas.push_back(a);
     cli::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + ")");
     ms.saif_dir = v == 0 ? o.saif_dir : fs::path{};
     GateSim info;
-    res[v] = measure(a, DriverKind::array, array_stimulus(s, st, levels, exact[v]), ms, names[v] + "-" + o.workload, &info);
+    res[v] = measure(a, DriverKind::array, array_stimulus(s, st, levels, lane[v]), ms, names[v] + "-" + o.workload, &info);
     r.sim_builds += info.cached ? 0 : 1;
   }
   for (size_t k = 0; k < levels.size(); ++k) r.levels.push_back({levels[k], res[0][k], res[1][k]});
   if (o.breakdown > 0) {
     const size_t mid = static_cast<size_t>((max_digits(s.width) + 1) / 2 - 1);
     r.breakdown = {{"qsq_gated_q" + std::to_string(mid + 1), net_breakdown(r.areas[0], res[0].at(mid), r.library, o.breakdown)},
+                   {"qsq_gated_q1", net_breakdown(r.areas[0], res[0].at(0), r.library, o.breakdown)},
                    {"qsq_ungated_q" + std::to_string(mid + 1), net_breakdown(r.areas[1], res[1].at(mid), r.library, o.breakdown)},
-                   {"baseline", net_breakdown(r.areas[2], res[2].at(0), r.library, o.breakdown)}};
+                   {"baseline", net_breakdown(r.areas[2], res[2].at(0), r.library, o.breakdown)},
+                   {"bound", net_breakdown(r.areas[4], res[4].at(0), r.library, o.breakdown)}};
   }
   r.baseline = res[2].at(0);
   r.plain = res[3].at(0);
+  r.bound = res[4].at(0);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
@@ -191,6 +198,7 @@ nlohmann::json EnergyReport::to_json() const {
   auto b = baseline.to_json();
   j["baseline"] = b;
   j["plain_ungated"] = plain.to_json();
+  j["bound"] = bound.to_json();
   j["levels"] = nlohmann::json::array();
   for (const auto& l : levels) {
     auto g = l.gated.to_json(), u = l.ungated.to_json();
@@ -215,6 +223,8 @@ nlohmann::json EnergyReport::to_json() const {
     const int qmid = (max_digits(options.shape.width) + 1) / 2;
     nlohmann::json g = {{"exact_over_baseline", pj(levels.back().gated) / base},
                         {"lowest_over_baseline", pj(levels.front().gated) / base}};
+    // No lane datapath can bring the array below this ratio (same registers, gating and sum).
+    if (bound.macs) g["bound_over_baseline"] = pj(bound) / base;
     for (const auto& l : levels)
       if (l.q.q == qmid) g["gating_saving_mid"] = {{"q", qmid}, {"saving", 1.0 - pj(l.gated) / pj(l.ungated)}};
     j["ratios"] = g;

@@ -159,25 +159,26 @@ ArrayStream read_trace(const std::string& path, const ArrayShape& s) {
 }
 
 std::int64_t golden_dot(const ArrayShape& s, const std::vector<std::int32_t>& w, const Beat& act, const Quality& q,
-                        bool exact_lane) {
+                        LaneKind lane) {
   std::int64_t acc = act.psum;
   for (int i = 0; i < s.lanes; ++i) {
-    const std::int64_t wi = exact_lane ? w[i] : qs_weight(w[i], q);
+    const std::int64_t wi = lane == LaneKind::exact ? w[i] : lane == LaneKind::bound ? (w[i] != 0) : qs_weight(w[i], q);
     acc += static_cast<std::int64_t>(act.v[i]) * wi;
   }
   return wrap_acc(acc, s.acc_width);
 }
 
 std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std::vector<Quality>& levels,
-                           bool exact_lane) {
+                           LaneKind lane) {
   std::ostringstream o;
   o << "qsq-stim 1 array\n# workload " << st.workload << " seed " << st.seed << "\n";
   o << "shape " << s.lanes << " " << s.width << " " << s.code_bits << " " << s.acc_width << "\n";
   const Codebook& cb = codebook(st.codebook, s.code_bits);
-  std::vector<Quality> lv = exact_lane ? std::vector<Quality>{Quality{max_digits(s.width), 0}} : levels;
+  const bool one_block = lane != LaneKind::csd;
+  std::vector<Quality> lv = one_block ? std::vector<Quality>{Quality{max_digits(s.width), 0}} : levels;
   for (const auto& q : lv) {
     o << "block ";
-    if (exact_lane) o << "exact";
+    if (one_block) o << (lane == LaneKind::exact ? "exact" : "bound");
     else o << 'q' << q.q << 'p' << q.p;
     o << "\n";
     std::vector<std::int32_t> w(s.lanes, 0);
@@ -198,7 +199,7 @@ std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std
           break;
         }
         case Beat::Kind::act: {
-          o << "A " << golden_dot(s, w, b, q, exact_lane) << " " << b.psum;
+          o << "A " << golden_dot(s, w, b, q, lane) << " " << b.psum;
           for (int i = 0; i < s.lanes; ++i) o << " " << b.v[i];
           o << "\n";
           break;

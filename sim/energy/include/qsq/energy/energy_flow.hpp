@@ -1,6 +1,6 @@
-// Description: `qsq energy` as a library call: synthesizes qsq_array in four variants (qsq lanes
-// gated / ungated, exact a*w lanes gated = the baseline, exact lanes ungated = the plain array),
-// simulates each gate-level netlist on one workload with every quality level in the same run,
+// Description: `qsq energy` as a library call: synthesizes qsq_array in five variants (qsq lanes
+// gated / ungated, exact a*w lanes gated = the baseline, exact lanes ungated = the plain array,
+// bound lanes = no multiplier at all, the floor under any lane datapath), simulates each gate-level netlist on one workload with every quality level in the same run,
 // and turns the counted toggles into energy per MAC with the internal / switching / leakage and
 // clock-and-flops / logic splits. Also: measuring any netlist + stimulus (used by compare-mult
 // and the tests).
@@ -72,8 +72,9 @@ struct EnergyReport {
   std::string library;
   Measured baseline;  // exact lanes, same registers and gating
   Measured plain;     // exact lanes, no clock gating at all
+  Measured bound;     // bound lanes (activation passed through, no multiplier): the floor of any lane datapath
   std::vector<LevelEnergy> levels;
-  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain
+  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain, bound
   nlohmann::json breakdown;        // when requested
   double seconds = 0;
   int sim_builds = 0;              // Verilator builds done in this run (0 when warm)

@@ -9,7 +9,7 @@
 // Usage:
 //   qsq::energy::ArrayShape s;  // W = 8, N = 8, 3-bit codes, 32-bit accumulator
 //   auto st = qsq::energy::make_array_stream("stationary", s, 1, 10000, "");
-//   std::string text = qsq::energy::array_stimulus(s, st, levels, /*exact_lane=*/false);
+//   std::string text = qsq::energy::array_stimulus(s, st, levels, qsq::energy::LaneKind::csd);
 #pragma once
 #include <cstdint>
 #include <string>
@@ -50,14 +50,22 @@ ArrayStream make_array_stream(const std::string& workload, const ArrayShape& s, 
 // Reads a qsq-trace file; throws Error naming file and line on bad input or a shape mismatch.
 ArrayStream read_trace(const std::string& path, const ArrayShape& s);
 
+// What each lane of the measured qsq_array computes (its RTL parameters ExactLane, BoundLane).
+enum class LaneKind : std::uint8_t {
+  csd,    // the quality-scalable lane: a * qs_weight(w, q)
+  exact,  // the exact baseline: a * w
+  bound,  // the lower-bound instrument: a for a non-zero weight, no multiplier at all
+};
+
 // qsq-stim text: one block per level (named "q<q>p<p>"), each starting with its configuration;
-// with exact_lane the expected results are the exact products (one block named "exact").
+// for the exact and bound lanes, whose result does not depend on q, one block named "exact" or
+// "bound".
 std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std::vector<Quality>& levels,
-                           bool exact_lane);
+                           LaneKind lane);
 
 // The golden result of one activation beat under weights `w` (decoded) at level q.
 std::int64_t golden_dot(const ArrayShape& s, const std::vector<std::int32_t>& w, const Beat& act, const Quality& q,
-                        bool exact_lane);
+                        LaneKind lane);
 
 // Multiplier wrapper streams: pairs (a, b) per cycle, W-bit two's complement or unsigned.
 struct MultCycle {
