@@ -75,9 +75,12 @@ TEST(ArrayGating, BoundArrayClocksLikeTheQsqArrayAndCostsLess) {
   const auto mb = qe::measure(ab, qe::DriverKind::array, qe::array_stimulus(s, st, {}, qe::LaneKind::bound), ms, "array-bound");
   ASSERT_EQ(mb.size(), 1u);
   EXPECT_EQ(mb[0].block, "bound");
-  // The weight bank holds 2W bits per lane in the qsq array (digit masks), W in the bound (w);
-  // the bound does not use the load bank's q (4 bits) and p (5 bits), so synthesis drops them.
-  EXPECT_EQ(aq.flops - ab.flops, s.lanes * s.width + 4 + 5);
+  // The weight bank holds 2W bits per lane in the qsq array (digit masks) plus the rows' summed
+  // constant (2W + clog2(N) bits), W per lane in the bound (w); the bound does not use the load
+  // bank's q (4 bits) and p (5 bits), so synthesis drops them.
+  int clog2_lanes = 0;
+  while ((1 << clog2_lanes) < s.lanes) ++clog2_lanes;
+  EXPECT_EQ(aq.flops - ab.flops, s.lanes * s.width + (2 * s.width + clog2_lanes) + 4 + 5);
   EXPECT_EQ(aq.clock_gates, ab.clock_gates);
   const qe::Netlist nq = qe::read_netlist(aq.netlist.string()), nb = qe::read_netlist(ab.netlist.string());
   for (const char* bank : {"u_load_bank.gclk", "u_weight_bank.gclk", "u_beat_bank.gclk", "u_result_bank.gclk", "clk_i"}) {
