@@ -3,6 +3,8 @@
 // per cycle in which the stimulus enables its bank (counted from the stimulus, not the netlist).
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include "qsq/defaults.hpp"
 #include "qsq/energy/energy_flow.hpp"
 #include "qsq/energy/netlist.hpp"
@@ -15,12 +17,7 @@ TEST(ArrayGating, GatedClockNetsToggleTwicePerEnabledCycle) {
   if (!qe::rtl_array_available()) GTEST_SKIP() << "rtl/qsq_array.sv not present";
   const auto& p = qsq::presets::kSmall;
   const qe::ArrayShape s{p.width, p.lanes, p.code_bits, p.acc_width};
-  const qe::Design d = qe::rtl_array_design({{"Width", std::to_string(s.width)},
-                                             {"Lanes", std::to_string(s.lanes)},
-                                             {"CodeBits", std::to_string(s.code_bits)},
-                                             {"AccWidth", std::to_string(s.acc_width)},
-                                             {"GateEn", "1"},
-                                             {"ExactLane", "0"}});
+  const qe::Design d = qe::array_variant(s, /*gate=*/true, qe::LaneKind::csd);
   const fs::path work = QSQ_TEST_WORK;
   const qe::AsicResult a = qe::synth_asic(d, work, qe::default_liberty());
   const qe::ArrayStream st = qe::make_array_stream("stationary", s, 7, 400, "");
@@ -57,20 +54,11 @@ TEST(ArrayGating, BoundArrayClocksLikeTheQsqArrayAndCostsLess) {
   if (!qe::rtl_array_available()) GTEST_SKIP() << "rtl/qsq_array.sv not present";
   const auto& p = qsq::presets::kSmall;
   const qe::ArrayShape s{p.width, p.lanes, p.code_bits, p.acc_width};
-  auto design = [&](bool bound) {
-    return qe::rtl_array_design({{"Width", std::to_string(s.width)},
-                                 {"Lanes", std::to_string(s.lanes)},
-                                 {"CodeBits", std::to_string(s.code_bits)},
-                                 {"AccWidth", std::to_string(s.acc_width)},
-                                 {"GateEn", "1"},
-                                 {"ExactLane", bound ? "1" : "0"},
-                                 {"BoundLane", bound ? "1" : "0"}});
-  };
   const fs::path work = QSQ_TEST_WORK;
   const qe::ArrayStream st = qe::make_array_stream("stationary", s, 7, 400, "");
   qe::MeasureSetup ms{qe::default_liberty(), work, 10.0, s.lanes, {}};
-  const qe::AsicResult aq = qe::synth_asic(design(false), work, qe::default_liberty());
-  const qe::AsicResult ab = qe::synth_asic(design(true), work, qe::default_liberty());
+  const qe::AsicResult aq = qe::synth_asic(qe::array_variant(s, true, qe::LaneKind::csd), work, qe::default_liberty());
+  const qe::AsicResult ab = qe::synth_asic(qe::array_variant(s, true, qe::LaneKind::bound), work, qe::default_liberty());
   const auto mq = qe::measure(aq, qe::DriverKind::array, qe::array_stimulus(s, st, {{1, 0}, {3, 0}}, qe::LaneKind::csd), ms, "array-q");
   const auto mb = qe::measure(ab, qe::DriverKind::array, qe::array_stimulus(s, st, {}, qe::LaneKind::bound), ms, "array-bound");
   ASSERT_EQ(mb.size(), 1u);
@@ -78,8 +66,7 @@ TEST(ArrayGating, BoundArrayClocksLikeTheQsqArrayAndCostsLess) {
   // The weight bank holds 2W bits per lane in the qsq array (digit masks) plus the rows' summed
   // constant (2W + clog2(N) bits), W per lane in the bound (w); the bound does not use the load
   // bank's q (4 bits) and p (5 bits), so synthesis drops them.
-  int clog2_lanes = 0;
-  while ((1 << clog2_lanes) < s.lanes) ++clog2_lanes;
+  const int clog2_lanes = static_cast<int>(std::bit_width(static_cast<unsigned>(s.lanes - 1)));
   EXPECT_EQ(aq.flops - ab.flops, s.lanes * s.width + (2 * s.width + clog2_lanes) + 4 + 5);
   EXPECT_EQ(aq.clock_gates, ab.clock_gates);
   const qe::Netlist nq = qe::read_netlist(aq.netlist.string()), nb = qe::read_netlist(ab.netlist.string());

@@ -144,11 +144,7 @@ CompareMultResult compare_mult(const CompareMultOptions& o) {
     const int w = o.lane_width;
     const Quality q = resolve_quality(o.lane_q, w);
     p = {"a", "b", "p", w};
-    const fs::path rtl = source_root() / "rtl";
-    for (const char* f : {"qsq_pkg.sv", "qsq_csd_recoder.sv", "qsq_pp_rows.sv", "qsq_pp_const.sv", "qsq_csa_tree.sv", "qsq_lane.sv"}) {
-      if (!fs::exists(rtl / f)) throw Error("rtl/" + std::string(f) + " is missing: qsq's lane cannot be built");
-      sources.push_back(rtl / f);
-    }
+    sources = rtl_lane_sources();
     write_text(gen / "qsq_lane_level.v", lane_module(w, q));
     sources.push_back(gen / "qsq_lane_level.v");
     inner = "qsq_lane_level";

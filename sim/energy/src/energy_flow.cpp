@@ -131,6 +131,16 @@ std::string default_workload(std::string* trace) {
   return "stationary";
 }
 
+Design array_variant(const ArrayShape& s, bool gate, LaneKind lane) {
+  return rtl_array_design({{"Width", std::to_string(s.width)},
+                           {"Lanes", std::to_string(s.lanes)},
+                           {"CodeBits", std::to_string(s.code_bits)},
+                           {"AccWidth", std::to_string(s.acc_width)},
+                           {"GateEn", gate ? "1" : "0"},
+                           {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
+                           {"BoundLane", lane == LaneKind::bound ? "1" : "0"}});
+}
+
 EnergyReport run_energy(const EnergyOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   EnergyReport r;
@@ -138,15 +148,6 @@ EnergyReport run_energy(const EnergyOptions& o) {
   r.library = o.liberty.empty() ? default_liberty() : o.liberty;
   if (!rtl_array_available()) throw Error("rtl/qsq_array.sv does not exist yet: nothing to measure");
   const auto& s = o.shape;
-  auto variant = [&](bool gate, LaneKind lane) {
-    return rtl_array_design({{"Width", std::to_string(s.width)},
-                             {"Lanes", std::to_string(s.lanes)},
-                             {"CodeBits", std::to_string(s.code_bits)},
-                             {"AccWidth", std::to_string(s.acc_width)},
-                             {"GateEn", gate ? "1" : "0"},
-                             {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
-                             {"BoundLane", lane == LaneKind::bound ? "1" : "0"}});
-  };
   std::vector<Quality> levels;
   for (int q = 1; q <= max_digits(s.width); ++q) levels.push_back({q, 0});
   const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
@@ -160,7 +161,7 @@ EnergyReport run_energy(const EnergyOptions& o) {
   std::vector<std::vector<Measured>> res(5);
   for (int v = 0; v < 5; ++v) {
     cli::progress("[energy] " + names[v] + ": synthesis");
-    AsicResult a = synth_asic(variant(gate[v], lane[v]), o.work, r.library);
+    AsicResult a = synth_asic(array_variant(s, gate[v], lane[v]), o.work, r.library);
     r.areas.push_back(a);
     cli::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + ")");
     ms.saif_dir = v == 0 ? o.saif_dir : fs::path{};

@@ -79,6 +79,16 @@ void parse_stat(const std::string& text, std::map<std::string, int>& hist, int& 
 
 bool rtl_array_available() { return fs::exists(source_root() / "rtl" / "qsq_array.sv"); }
 
+std::vector<fs::path> rtl_lane_sources() {
+  const fs::path rtl = source_root() / "rtl";
+  std::vector<fs::path> sources;
+  for (const char* f : {"qsq_pkg.sv", "qsq_csd_recoder.sv", "qsq_pp_rows.sv", "qsq_pp_const.sv", "qsq_csa_tree.sv", "qsq_lane.sv"}) {
+    if (!fs::exists(rtl / f)) throw Error("rtl/" + std::string(f) + " is missing: qsq's lane cannot be built");
+    sources.push_back(rtl / f);
+  }
+  return sources;
+}
+
 Design rtl_array_design(const std::map<std::string, std::string>& params) {
   Design d;
   d.top = "qsq_array";

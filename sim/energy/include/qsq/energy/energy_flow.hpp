@@ -1,9 +1,9 @@
 // Description: `qsq energy` as a library call: synthesizes qsq_array in five variants (qsq lanes
 // gated / ungated, exact a*w lanes gated = the baseline, exact lanes ungated = the plain array,
-// bound lanes = no multiplier at all, the floor under any lane datapath), simulates each gate-level netlist on one workload with every quality level in the same run,
-// and turns the counted toggles into energy per MAC with the internal / switching / leakage and
-// clock-and-flops / logic splits. Also: measuring any netlist + stimulus (used by compare-mult
-// and the tests).
+// bound lanes = no multiplier at all, the floor under any lane datapath), simulates each
+// gate-level netlist on one workload with every quality level in the same run, and turns the
+// counted toggles into energy per MAC with the internal / switching / leakage and clock-and-flops /
+// logic splits. Also: measuring any netlist + stimulus (used by compare-mult and the tests).
 // Usage:
 //   qsq::energy::EnergyOptions o;  o.workload = "stationary";  o.work = "out/work/energy";
 //   qsq::energy::EnergyReport r = qsq::energy::run_energy(o);
@@ -82,6 +82,10 @@ struct EnergyReport {
 };
 
 EnergyReport run_energy(const EnergyOptions& o);
+
+// qsq_array of shape `s` with clock gating on or off and the given lanes (the RTL parameters
+// GateEn, ExactLane, BoundLane): the designs run_energy measures.
+Design array_variant(const ArrayShape& s, bool gate, LaneKind lane);
 
 // The nets that cost the most energy in one measured block (name, driver cell, fanout, load, slew,
 // toggles per cycle, pJ per MAC) and totals per net class; the evidence behind a goal.

@@ -30,6 +30,8 @@ struct Design {
 Design rtl_array_design(const std::map<std::string, std::string>& params);
 // Whether rtl/qsq_array.sv exists (the RTL engineer's top).
 bool rtl_array_available();
+// The RTL files of qsq_lane (the multiplier alone), package first; throws Error naming a missing one.
+std::vector<fs::path> rtl_lane_sources();
 
 struct AsicResult {
   std::string label, top, hash;
