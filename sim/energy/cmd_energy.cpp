@@ -191,8 +191,7 @@ void add_stages() {
       [](const FlowContext& ctx) {
         std::string key = std::string("synth v1 ") + (ctx.quick ? "quick" : "full");
         for (const auto& d : {qe::source_root() / "rtl", qe::source_root() / "constraints", qe::energy_source_dir() / "scripts"})
-          if (fs::exists(d))
-            for (const auto& e : fs::directory_iterator(d)) key += e.path().filename().string() + hash_file(e.path());
+          key += hash_dir(d);
         return key;
       },
       [](const FlowContext& ctx) {
@@ -210,8 +209,7 @@ void add_stages() {
       [](const FlowContext& ctx) {
         std::string key = std::string("energy v1 ") + (ctx.quick ? "quick" : "full");
         for (const auto& d : {qe::source_root() / "rtl", qe::energy_source_dir() / "scripts", qe::energy_source_dir() / "driver"})
-          if (fs::exists(d))
-            for (const auto& e : fs::directory_iterator(d)) key += e.path().filename().string() + hash_file(e.path());
+          key += hash_dir(d);
         std::string trace;
         if (qe::default_workload(&trace) == "real") key += hash_file(trace);
         return key;

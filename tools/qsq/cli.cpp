@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -84,6 +85,21 @@ std::string hash_file(const std::filesystem::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return hash_hex(ss.str());
+}
+
+std::string hash_dir(const std::filesystem::path& dir, const std::vector<std::string>& extensions) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string ext = e.path().extension().string();
+    if (e.is_regular_file() &&
+        (extensions.empty() || std::find(extensions.begin(), extensions.end(), ext) != extensions.end()))
+      files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::string key;
+  for (const auto& f : files) key += f.filename().string() + ":" + hash_file(f) + "\n";
+  return key;
 }
 
 std::string self_hash() {

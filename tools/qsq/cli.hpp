@@ -63,6 +63,10 @@ const std::vector<FlowStage>& flow_stages();
 // 64-bit content hash (xxHash3) as 16 hex digits, for cache keys.
 std::string hash_hex(const std::string& data);
 std::string hash_file(const std::filesystem::path& p);  // hash of the file's bytes
+// Names and content hashes of the files directly in `dir` (only those ending in one of
+// `extensions`, when given), in name order: a flow stage's key for a source folder. A folder
+// that does not exist contributes nothing.
+std::string hash_dir(const std::filesystem::path& dir, const std::vector<std::string>& extensions = {});
 // Hash of the running qsq executable: a stage whose result depends only on qsq's own code puts
 // it in its inputs() so that any rebuild with changed code invalidates the cached result.
 std::string self_hash();

@@ -73,14 +73,7 @@ std::string cosim_table(const rtlsim::CosimReport& r) {
 }
 
 // Hash of the RTL sources, so the flow stage re-runs when the RTL changes.
-std::string rtl_hash() {
-  std::string all;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(QSQ_RTL_DIR, ec))
-    if (e.path().extension() == ".sv" || e.path().extension() == ".vlt")
-      all += e.path().filename().string() + hash_file(e.path());
-  return hash_hex(all);
-}
+std::string rtl_hash() { return hash_hex(hash_dir(QSQ_RTL_DIR, {".sv", ".vlt"})); }
 
 struct Options {
   rtlsim::CosimOptions c;
