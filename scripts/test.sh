@@ -4,7 +4,9 @@
 #   2. every ctest of the default build (unit, hw, net, energy, flow);
 #   3. the simulator-free unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (the Verilator/SystemC and libtorch parts are left out of that build);
-#   4. the container reader's libFuzzer target for a bounded time (QSQ_FUZZ_SECONDS, default 60).
+#   4. the container reader's libFuzzer target for a bounded time (QSQ_FUZZ_SECONDS, default 60);
+#   5. the README's main command in a fresh clone from a cold cache with relative paths, in quick
+#      mode (scripts/main-job-check.sh): every stage must be done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -28,4 +30,7 @@ if [ -x fuzz/run.sh ]; then
   cmake --build --preset fuzz -j "$jobs"
   fuzz/run.sh "${QSQ_FUZZ_SECONDS:-60}"
 fi
+step "the main job in a fresh clone (scripts/flow.sh --quick, cold)"
+scripts/main-job-check.sh
+
 step "all test stages passed"

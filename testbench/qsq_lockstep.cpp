@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <systemc>
 
-#include "cli.hpp"
+#include "qsq/flow/provenance.hpp"
 #include "lockstep_options.hpp"
 #include "qsq/defaults.hpp"
 
@@ -23,7 +23,7 @@ namespace {
 void print_json(const qsq_tb::LockstepOptions& o, const qsq::ParamPreset& preset, const qsq_tb::LockstepResult& r,
                 long long mismatches, double rate) {
   const auto& s = r.stats;
-  nlohmann::json j = qsq::cli::json_header();
+  nlohmann::json j = qsq::flow::json_header();
   j["workload"] = "random lock-step stimulus (back-pressure, gaps, resets, layer changes)";
   j["preset"] = preset.name;
   j["width"] = preset.width;

@@ -26,7 +26,7 @@ bool same_network(const Network& a, const Network& b) {
          serialize(a, {CodeCoding::deflate}) == serialize(b, {CodeCoding::deflate});
 }
 
-nlohmann::json run_stage(const FlowContext& ctx) {
+nlohmann::json run_stage(StageContext& ctx) {
   const Params params;
   const Network net = synthetic_lenet5(kSeed, params);
   const auto path = ctx.work_dir / "model.qsq";
@@ -95,10 +95,12 @@ std::string markdown(const nlohmann::json& j) {
 }  // namespace
 
 void register_container_stage() {
-  add_flow_stage(FlowStage{
-      "container", "Model container (.qsq): round trip and memory footprint",
-      [](const FlowContext&) { return fmt::format("container synthetic-lenet5 seed={} v{} {}", kSeed, kFormatVersion, self_hash()); },
-      run_stage, [](const nlohmann::json& j, const FlowContext&) { return markdown(j); }});
+  flow::add_stage({.name = "container",
+                   .title = "Model container (.qsq): round trip and memory footprint",
+                   .code = {"inspect"},
+                   .params = [](const StageContext&) { return fmt::format("synthetic-lenet5 seed={} v{}", kSeed, kFormatVersion); },
+                   .run = run_stage,
+                   .markdown = [](const nlohmann::json& j, const StageContext&) { return markdown(j); }});
 }
 
 }  // namespace qsq::cli

@@ -180,14 +180,15 @@ void register_tune(CLI::App& app) {
   auto o = std::make_shared<O>();
   auto* cmd = app.add_subcommand(
       "tune",
-      "Pick a quality level per layer that minimises estimated energy per image within an accuracy-drop budget, "
-      "chosen on the validation split (last 5 000 training images); test accuracy is reported at the end. Energy per "
-      "MAC: the mean partial-product rows of each layer's weights, or --energy-table.");
+      "Pick a quality level per layer that minimises the cost per image within an accuracy-drop budget, chosen on the "
+      "validation split (last 5 000 training images); test accuracy is reported at the end. Cost: measured energy per MAC "
+      "of each level from --energy-table (the JSON of `qsq energy --json`; `qsq flow` passes its energy stage's), or, "
+      "without a table, partial-product rows (reported as rows, not as energy).");
   cmd->add_option("file", o->a.qsq, ".qsq file")->required();
   cmd->add_option("--budget", o->a.budget, "allowed top-1 drop in percentage points")->capture_default_str();
   cmd->add_option("--data", o->a.data, "mnist or fashion")->capture_default_str();
   cmd->add_option("--energy-table", o->a.energy_table,
-                  "JSON {\"levels\": [{\"q\": 1, \"energy_per_mac\": ..}, ..]} (e.g. from qsq energy)");
+                  "`qsq energy --json` output, or any JSON {\"levels\": [{\"q\": 1, \"pj_per_mac\": ..}, ..]}");
   cmd->add_option("--threads", o->a.threads, "evaluation threads")->capture_default_str();
   cmd->add_option("--val-limit", o->a.val_limit, "use only the first N validation images");
   cmd->add_option("--test-limit", o->a.test_limit, "use only the first N test images");

@@ -25,7 +25,7 @@ struct Experiment {
 constexpr Experiment kExperiments[] = {{"lenet5", "mnist"}, {"convnet", "fashion"}};
 constexpr std::uint64_t kSeed = 1;
 
-fs::path stage_dir(const FlowContext& ctx, const std::string& stage) { return ctx.out_dir / "work" / stage; }
+fs::path stage_dir(const StageContext& ctx, const std::string& stage) { return ctx.out_dir / "work" / stage; }
 
 // Cheap identity of a data set: its folder and file sizes.
 std::string data_identity(const std::string& name) {
@@ -35,8 +35,6 @@ std::string data_identity(const std::string& name) {
   for (const auto& e : fs::directory_iterator(dir, ec)) s += " " + e.path().filename().string() + ":" + std::to_string(e.file_size(ec));
   return s;
 }
-
-std::string file_identity(const fs::path& p) { return fs::exists(p) ? hash_file(p) : std::string("missing"); }
 
 std::string pct(const json& v) { return v.is_null() ? "-" : fmt::format("{:.2f}", 100 * v.get<double>()); }
 
@@ -66,7 +64,7 @@ std::vector<Variant> variants(const std::string& net) {
 
 // ---- train ------------------------------------------------------------------------------------
 
-json train_run(const FlowContext& ctx) {
+json train_run(StageContext& ctx) {
   json out = json_header();
   out["quick"] = ctx.quick;
   out["runs"] = json::array();
@@ -81,11 +79,12 @@ json train_run(const FlowContext& ctx) {
       a.max_batches = 120;
     }
     out["runs"].push_back(net::run_train(a));
+    ctx.add_output(a.out);
   }
   return out;
 }
 
-std::string train_md(const json& j, const FlowContext&) {
+std::string train_md(const json& j, const StageContext&) {
   std::string s = j["quick"].get<bool>() ? "**Quick mode: shortened training (120 batches of one epoch); not the full result.**\n\n" : "";
   s += "| net | data | epochs | seed | threads | test top-1 % | seconds | weights hash | command |\n|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : j["runs"])
@@ -100,7 +99,7 @@ std::string train_md(const json& j, const FlowContext&) {
 
 // ---- quantize ---------------------------------------------------------------------------------
 
-json quantize_run(const FlowContext& ctx) {
+json quantize_run(StageContext& ctx) {
   json out = json_header();
   out["runs"] = json::array();
   for (const auto& e : kExperiments) {
@@ -112,6 +111,7 @@ json quantize_run(const FlowContext& ctx) {
       a.out = (ctx.work_dir / fmt::format("{}-{}.qsq", e.net, v.name)).string();
       a.opts = v.opts;
       json r = net::run_quantize(a);
+      ctx.add_output(a.out);
       r["variant"] = v.name;
       out["runs"].push_back(r);
     }
@@ -119,7 +119,7 @@ json quantize_run(const FlowContext& ctx) {
   return out;
 }
 
-std::string quantize_md(const json& j, const FlowContext&) {
+std::string quantize_md(const json& j, const StageContext&) {
   std::string s = "Calibration: largest activation per layer over the first 2000 train-fit images. Savings count every byte of "
                   "the .qsq file against FP32 weights + biases.\n\n| net | variant | options | zeros before % | zeros after % | "
                   "file bytes | saving FP32 weights % | saving FP32 model % |\n|---|---|---|---|---|---|---|---|\n";
@@ -141,7 +141,7 @@ std::string quantize_md(const json& j, const FlowContext&) {
 
 // ---- finetune ---------------------------------------------------------------------------------
 
-json finetune_run(const FlowContext& ctx) {
+json finetune_run(StageContext& ctx) {
   json out = json_header();
   out["quick"] = ctx.quick;
   out["runs"] = json::array();
@@ -159,6 +159,8 @@ json finetune_run(const FlowContext& ctx) {
         a.max_batches = 40;
       }
       json r = net::run_finetune(a);
+      ctx.add_output(a.out);
+      ctx.add_output(a.qsq_out);
       r["tag"] = tag;
       out["runs"].push_back(r);
     }
@@ -166,7 +168,7 @@ json finetune_run(const FlowContext& ctx) {
   return out;
 }
 
-std::string finetune_md(const json& j, const FlowContext&) {
+std::string finetune_md(const json& j, const StageContext&) {
   std::string s = j["quick"].get<bool>() ? "**Quick mode: shortened fine-tuning (40 batches); not the full result.**\n\n" : "";
   s += "| run | epochs | lr | seconds | float top-1 % of shadow weights before / after |\n|---|---|---|---|---|\n";
   for (const auto& r : j["runs"])
@@ -178,7 +180,7 @@ std::string finetune_md(const json& j, const FlowContext&) {
 
 // ---- eval -------------------------------------------------------------------------------------
 
-std::vector<std::pair<fs::path, fs::path>> eval_pairs(const FlowContext& ctx) {
+std::vector<std::pair<fs::path, fs::path>> eval_pairs(const StageContext& ctx) {
   std::vector<std::pair<fs::path, fs::path>> v;  // (.qsq, float model)
   for (const auto& e : kExperiments) {
     const fs::path model = stage_dir(ctx, "net-train") / (std::string(e.net) + ".pt");
@@ -194,7 +196,7 @@ std::vector<std::pair<fs::path, fs::path>> eval_pairs(const FlowContext& ctx) {
   return v;
 }
 
-json eval_run(const FlowContext& ctx) {
+json eval_run(StageContext& ctx) {
   json out = json_header();
   out["quick"] = ctx.quick;
   out["runs"] = json::array();
@@ -211,7 +213,7 @@ json eval_run(const FlowContext& ctx) {
   return out;
 }
 
-std::string eval_md(const json& j, const FlowContext&) {
+std::string eval_md(const json& j, const StageContext&) {
   std::string s = j["quick"].get<bool>() ? "**Quick mode: first 1000 test images only.**\n\n" : "";
   s += "Top-1 % on the test split, bit-exact golden-model integer layers (W = 8, AccW = 32); q = kept CSD digits "
        "(4 = exact). Command: `qsq eval FILE.qsq --float MODEL --data DATA --levels all --json`.\n\n"
@@ -232,10 +234,16 @@ std::string eval_md(const json& j, const FlowContext&) {
 
 // ---- tune -------------------------------------------------------------------------------------
 
-json tune_run(const FlowContext& ctx) {
+json tune_run(StageContext& ctx) {
   json out = json_header();
   out["quick"] = ctx.quick;
   out["runs"] = json::array();
+  // The energy stage's measured energy per MAC of every level (same JSON as `qsq energy --json`).
+  std::string table;
+  if (ctx.has_upstream("energy")) {
+    table = (ctx.work_dir / "energy_table.json").string();
+    write_file_atomic(table, ctx.upstream("energy").dump(1) + "\n");
+  }
   for (const auto& e : kExperiments) {
     for (const fs::path& q : {stage_dir(ctx, "net-quantize") / fmt::format("{}-pow2-search.qsq", e.net),
                              stage_dir(ctx, "net-finetune") / fmt::format("{}-pow2-search-ft.qsq", e.net)}) {
@@ -243,6 +251,7 @@ json tune_run(const FlowContext& ctx) {
       a.qsq = q.string();
       a.data = e.data;
       a.budget = 0.5;
+      a.energy_table = table;
       if (ctx.quick) {
         a.val_limit = 500;
         a.test_limit = 1000;
@@ -255,80 +264,105 @@ json tune_run(const FlowContext& ctx) {
   return out;
 }
 
-std::string tune_md(const json& j, const FlowContext&) {
+std::string tune_md(const json& j, const StageContext&) {
   std::string s = j["quick"].get<bool>() ? "**Quick mode: 500 validation and 1000 test images.**\n\n" : "";
-  s += "Budget 0.5 points on the validation split (last 5000 training images); energy = partial-product rows per image "
-       "(MACs x mean rows of each layer's weights). Command: `qsq tune FILE.qsq --budget 0.5 --data DATA`.\n\n"
-       "| file | levels per layer | val top-1 % (exact) | test top-1 % (exact) | energy ratio vs exact |\n|---|---|---|---|---|\n";
+  if (j["runs"].empty()) return s;
+  const json& r0 = j["runs"][0];
+  s += "Budget 0.5 points on the validation split (last 5000 training images). Cost model: " +
+       r0["cost_model"].get<std::string>() + ". Command: `qsq tune FILE.qsq --budget 0.5 --data DATA" +
+       (r0.contains("energy_table") ? std::string(" --energy-table ENERGY.json`") : std::string("`")) + ".\n\n";
+  const bool measured = r0.contains("pj_per_mac");
+  s += measured ? "| file | levels per layer | val top-1 % (exact) | test top-1 % (exact) | pJ/MAC of the mix | vs exact level | "
+                  "vs exact baseline |\n|---|---|---|---|---|---|---|\n"
+                : "| file | levels per layer | val top-1 % (exact) | test top-1 % (exact) | partial-product rows vs exact |\n"
+                  "|---|---|---|---|---|\n";
   for (const auto& r : j["runs"]) {
     std::string lv;
     for (const auto& l : r["layers"]) lv += fmt::format("{}{}={}", lv.empty() ? "" : " ", l["name"].get<std::string>(), l["q"].get<int>());
-    s += fmt::format("| {} | {} | {} ({}) | {} ({}) | {:.3f} |\n", r["name"].get<std::string>(), lv, pct(r["val_acc"]),
-                     pct(r["val_acc_exact"]), pct(r["test_acc"]), pct(r["test_acc_exact"]), r["energy_ratio"].get<double>());
+    s += fmt::format("| {} | {} | {} ({}) | {} ({}) |", r["name"].get<std::string>(), lv, pct(r["val_acc"]), pct(r["val_acc_exact"]),
+                     pct(r["test_acc"]), pct(r["test_acc_exact"]));
+    if (measured)
+      s += fmt::format(" {:.3f} | {:.3f}x | {} |\n", r["pj_per_mac"].get<double>(), r["cost_ratio"].get<double>(),
+                       r.contains("pj_over_baseline") ? fmt::format("{:.3f}x", r["pj_over_baseline"].get<double>()) : "-");
+    else
+      s += fmt::format(" {:.3f}x |\n", r["cost_ratio"].get<double>());
   }
+  if (measured && r0.contains("energy_source")) s += "\nEnergy per MAC per level: " + r0["energy_source"].get<std::string>() + ".\n";
   return s;
 }
 
 // ---- operand trace ----------------------------------------------------------------------------
 
-json trace_run(const FlowContext& ctx) {
+json trace_run(StageContext& ctx) {
   net::ExportArgs a;
   a.qsq = (stage_dir(ctx, "net-quantize") / "lenet5-pow2-search.qsq").string();
   a.out = (ctx.work_dir / "rtl").string();
   a.trace = (ctx.out_dir / "operands.trace").string();
   a.data = "mnist";
   a.trace_images = 1;
-  return net::run_export(a);
+  json r = net::run_export(a);
+  ctx.add_output(a.trace);
+  return r;
 }
 
-std::string trace_md(const json& j, const FlowContext&) {
+std::string trace_md(const json& j, const StageContext&) {
   return fmt::format("$readmemh files of {} for {} lanes in `{}`; operand trace ({}) in `{}` (the `real` workload of "
                      "`qsq energy`). Command: `qsq export {} -o DIR --trace out/operands.trace`.\n",
                      j["file"].get<std::string>(), j["lanes"].get<int>(), j["out"].get<std::string>(),
                      j["trace_workload"].get<std::string>(), j["trace"].get<std::string>(), j["file"].get<std::string>());
 }
 
-std::string files_identity(const FlowContext& ctx, const std::string& stage) {
-  std::string s;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(stage_dir(ctx, stage), ec))
-    if (e.path().extension() == ".pt" || e.path().extension() == ".qsq") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) s += f.filename().string() + "=" + file_identity(f) + "\n";
-  return s;
-}
-
 }  // namespace
 
+// Every net stage is computed by the code unit "net" (net/ and the model and container code it
+// uses); the data sets are identified by their files; each stage reads its upstream stages'
+// files, whose hashes those stages record as outputs.
 void register_net_flow() {
-  const std::string version = tool_version();
-  add_flow_stage({"net-train", "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)",
-                  [version](const FlowContext&) {
-                    return fmt::format("qsq {} seed {} threads 2 epochs default\n{}\n{}", version, kSeed, data_identity("mnist"),
-                                       data_identity("fashion"));
-                  },
-                  train_run, train_md});
-  add_flow_stage({"net-quantize", "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices",
-                  [version](const FlowContext& ctx) { return "qsq " + version + "\n" + files_identity(ctx, "net-train"); },
-                  quantize_run, quantize_md});
-  add_flow_stage({"net-trace", "Networks: RTL export and operand trace of LeNet-5's conv layers",
-                  [version](const FlowContext& ctx) { return "qsq " + version + "\n" + files_identity(ctx, "net-quantize"); },
-                  trace_run, trace_md});
-  add_flow_stage({"net-finetune", "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)",
-                  [version](const FlowContext& ctx) { return "qsq " + version + "\n" + files_identity(ctx, "net-train"); },
-                  finetune_run, finetune_md});
-  add_flow_stage({"net-eval", "Networks: bit-exact accuracy per quality level, zeros and memory",
-                  [version](const FlowContext& ctx) {
-                    return "qsq " + version + "\n" + files_identity(ctx, "net-train") + files_identity(ctx, "net-quantize") +
-                           files_identity(ctx, "net-finetune");
-                  },
-                  eval_run, eval_md});
-  add_flow_stage({"net-tune", "Networks: per-layer quality within a 0.5-point budget",
-                  [version](const FlowContext& ctx) {
-                    return "qsq " + version + "\n" + files_identity(ctx, "net-quantize") + files_identity(ctx, "net-finetune");
-                  },
-                  tune_run, tune_md});
+  const auto data = [](const StageContext&) {
+    return fmt::format("seed {} threads 2 epochs default\n{}\n{}", kSeed, data_identity("mnist"), data_identity("fashion"));
+  };
+  flow::add_stage({.name = "net-train",
+                   .title = "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)",
+                   .code = {"net"},
+                   .params = data,
+                   .run = train_run,
+                   .markdown = train_md});
+  flow::add_stage({.name = "net-quantize",
+                   .title = "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices",
+                   .after = {"net-train"},
+                   .code = {"net"},
+                   .params = data,
+                   .run = quantize_run,
+                   .markdown = quantize_md});
+  flow::add_stage({.name = "net-trace",
+                   .title = "Networks: RTL export and operand trace of LeNet-5's conv layers",
+                   .after = {"net-quantize"},
+                   .code = {"net"},
+                   .params = data,
+                   .run = trace_run,
+                   .markdown = trace_md});
+  flow::add_stage({.name = "net-finetune",
+                   .title = "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)",
+                   .after = {"net-train"},
+                   .code = {"net"},
+                   .params = data,
+                   .run = finetune_run,
+                   .markdown = finetune_md});
+  flow::add_stage({.name = "net-eval",
+                   .title = "Networks: bit-exact accuracy per quality level, zeros and memory",
+                   .after = {"net-train", "net-quantize", "net-finetune"},
+                   .code = {"net"},
+                   .params = data,
+                   .run = eval_run,
+                   .markdown = eval_md});
+  // After the energy stage: the per-layer choice minimises measured energy per MAC of each level.
+  flow::add_stage({.name = "net-tune",
+                   .title = "Networks: per-layer quality within a 0.5-point budget, at the measured energy per MAC",
+                   .after = {"net-quantize", "net-finetune", "energy"},
+                   .code = {"net"},
+                   .params = data,
+                   .run = tune_run,
+                   .markdown = tune_md});
 }
 
 }  // namespace qsq::cli

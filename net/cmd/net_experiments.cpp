@@ -380,7 +380,15 @@ std::string eval_table(const json& j) {
 
 namespace {
 
-std::map<int, double> read_energy_table(const std::string& path) {
+// An energy table: `qsq energy --json` output (levels[].pj_per_mac, baseline.pj_per_mac and the
+// workload, library, clock and seed that produced them) or any {"levels": [{"q", "energy_per_mac"}]}.
+struct EnergyTable {
+  std::map<int, double> per_mac;
+  double baseline = 0;   // pJ per MAC of the exact baseline array, when given
+  std::string source;    // what produced the figures, when given
+};
+
+EnergyTable read_energy_table(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Failure("cannot read energy table " + path);
   json t;
@@ -389,18 +397,26 @@ std::map<int, double> read_energy_table(const std::string& path) {
   } catch (const json::exception& e) {
     throw Failure("energy table " + path + " is not JSON: " + e.what());
   }
-  std::map<int, double> out;
+  EnergyTable out;
   if (!t.contains("levels") || !t["levels"].is_array())
     throw Failure("energy table " + path + " needs a \"levels\" array of {\"q\": .., \"energy_per_mac\": ..}");
   for (const auto& l : t["levels"]) {
     if (!l.contains("q")) throw Failure("energy table " + path + ": a level without \"q\"");
     for (const char* key : {"energy_per_mac", "energy_per_mac_pj", "pj_per_mac", "energy_per_mac_fj"})
       if (l.contains(key) && l[key].is_number()) {
-        out[l["q"].get<int>()] = l[key].get<double>();
+        out.per_mac[l["q"].get<int>()] = l[key].get<double>();
         break;
       }
   }
-  if (out.empty()) throw Failure("energy table " + path + " has no energy_per_mac values");
+  if (out.per_mac.empty()) throw Failure("energy table " + path + " has no energy_per_mac values");
+  if (t.contains("baseline") && t["baseline"].is_object() && t["baseline"].contains("pj_per_mac"))
+    out.baseline = t["baseline"]["pj_per_mac"].get<double>();
+  if (t.contains("workload") && t.contains("library") && t.contains("clock_ns"))
+    out.source = fmt::format("qsq energy, workload {}{}, {}, {} ns clock, seed {}, {} cycles per level, gated array",
+                             t["workload"].get<std::string>(),
+                             t.contains("trace") ? " (" + t["trace"].get<std::string>() + ")" : std::string(),
+                             t["library"].get<std::string>(), t["clock_ns"].get<double>(), t.value("seed", 0ULL),
+                             t.value("cycles_per_level", 0ULL));
   return out;
 }
 
@@ -418,7 +434,11 @@ json run_tune(const TuneArgs& a) {
   qn::TuneOptions o;
   o.budget_points = a.budget;
   o.threads = a.threads;
-  if (!a.energy_table.empty()) o.energy_per_mac = read_energy_table(a.energy_table);
+  EnergyTable table;
+  if (!a.energy_table.empty()) {
+    table = read_energy_table(a.energy_table);
+    o.energy_per_mac = table.per_mac;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const qn::TuneResult r = qn::tune(eng, qn::quantize_inputs(net, val), o);
   const qn::QuantizedInputs xt = qn::quantize_inputs(net, test);
@@ -430,17 +450,34 @@ json run_tune(const TuneArgs& a) {
   j["budget_points"] = a.budget;
   j["validation"] = workload(val);
   j["test"] = workload(test);
-  j["energy_model"] = r.rows_model ? "partial-product rows per image: sum over layers of MACs x mean qs_rows of the layer's weights"
-                                   : "energy table " + a.energy_table + ": MACs x energy per MAC of the level";
+  // Partial-product rows are a count, not an energy: the keys say which of the two a figure is.
+  j["cost_model"] = r.rows_model ? "partial-product rows per image (sum over layers of MACs x mean kept CSD digits of the "
+                                   "layer's weights; no energy measured)"
+                                 : "measured energy: sum over layers of MACs x pJ per MAC of the layer's level";
+  j["cost_unit"] = r.rows_model ? "partial-product rows" : "pJ";
+  std::uint64_t macs = 0;
   j["layers"] = json::array();
-  for (std::size_t i = 0; i < net.layers.size(); ++i)
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    macs += static_cast<std::uint64_t>(net.layers[i].macs());
     j["layers"].push_back({{"name", net.layers[i].name}, {"q", r.levels[i].q}, {"macs", net.layers[i].macs()},
-                           {"mean_rows", qn::mean_rows(net.layers[i], r.levels[i])}, {"energy", r.layer_energy[i]}});
+                           {"mean_rows", qn::mean_rows(net.layers[i], r.levels[i])}, {"cost", r.layer_energy[i]}});
+  }
   j["val_acc_exact"] = r.val_acc_exact;
   j["val_acc"] = r.val_acc;
-  j["energy_exact"] = r.energy_exact;
-  j["energy"] = r.energy;
-  j["energy_ratio"] = r.energy_exact > 0 ? r.energy / r.energy_exact : 1.0;
+  j["cost_per_image_exact"] = r.energy_exact;
+  j["cost_per_image"] = r.energy;
+  j["cost_ratio"] = r.energy_exact > 0 ? r.energy / r.energy_exact : 1.0;
+  if (!r.rows_model) {
+    j["energy_table"] = a.energy_table;
+    if (!table.source.empty()) j["energy_source"] = table.source;
+    const double per = macs ? 1.0 / static_cast<double>(macs) : 0.0;
+    j["pj_per_mac"] = r.energy * per;
+    j["pj_per_mac_exact_level"] = r.energy_exact * per;
+    if (table.baseline > 0) {
+      j["pj_per_mac_baseline"] = table.baseline;
+      j["pj_over_baseline"] = r.energy * per / table.baseline;
+    }
+  }
   j["evaluations"] = r.evaluations;
   j["search_seconds"] = seconds_since(t0);
   j["test_acc_exact"] = eng.accuracy(xt, exact, a.threads);
@@ -449,15 +486,23 @@ json run_tune(const TuneArgs& a) {
 }
 
 std::string tune_table(const json& j) {
-  std::string s = fmt::format("Per-layer quality for {} ({}), budget {} points on {}\n  energy model: {}\n",
+  const bool pj = j["cost_unit"] == "pJ";
+  std::string s = fmt::format("Per-layer quality for {} ({}), budget {} points on {}\n  cost model: {}\n",
                               j["file"].get<std::string>(), j["net"].get<std::string>(), j["budget_points"].get<double>(),
-                              j["validation"].get<std::string>(), j["energy_model"].get<std::string>());
-  s += fmt::format("  {:<8} {:>3} {:>9} {:>9} {:>12}\n", "layer", "q", "MACs", "rows/MAC", "energy");
+                              j["validation"].get<std::string>(), j["cost_model"].get<std::string>());
+  if (j.contains("energy_source")) s += "  energy per MAC from: " + j["energy_source"].get<std::string>() + "\n";
+  s += fmt::format("  {:<8} {:>3} {:>9} {:>9} {:>14}\n", "layer", "q", "MACs", "rows/MAC", pj ? "pJ/image" : "rows/image");
   for (const auto& l : j["layers"])
-    s += fmt::format("  {:<8} {:>3} {:>9} {:>9.3f} {:>12.0f}\n", l["name"].get<std::string>(), l["q"].get<int>(), l["macs"].get<long>(),
-                     l["mean_rows"].get<double>(), l["energy"].get<double>());
-  s += fmt::format("  energy per image {:.0f} (exact {:.0f}, ratio {:.3f})\n", j["energy"].get<double>(),
-                   j["energy_exact"].get<double>(), j["energy_ratio"].get<double>());
+    s += fmt::format("  {:<8} {:>3} {:>9} {:>9.3f} {:>14.0f}\n", l["name"].get<std::string>(), l["q"].get<int>(), l["macs"].get<long>(),
+                     l["mean_rows"].get<double>(), l["cost"].get<double>());
+  if (pj) {
+    s += fmt::format("  energy {:.3f} pJ/MAC, {:.3f}x the exact level", j["pj_per_mac"].get<double>(), j["cost_ratio"].get<double>());
+    if (j.contains("pj_over_baseline")) s += fmt::format(", {:.3f}x the exact baseline array", j["pj_over_baseline"].get<double>());
+    s += "\n";
+  } else {
+    s += fmt::format("  partial-product rows per image {:.0f} (exact {:.0f}, ratio {:.3f}); no energy measured (--energy-table)\n",
+                     j["cost_per_image"].get<double>(), j["cost_per_image_exact"].get<double>(), j["cost_ratio"].get<double>());
+  }
   s += fmt::format("  validation top-1 {:.2f} % (exact {:.2f} %); test top-1 {:.2f} % (exact {:.2f} %) on {}\n",
                    100 * j["val_acc"].get<double>(), 100 * j["val_acc_exact"].get<double>(), 100 * j["test_acc"].get<double>(),
                    100 * j["test_acc_exact"].get<double>(), j["test"].get<std::string>());

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qsq/error.hpp"
+#include "qsq/flow/atomic_file.hpp"
 #include "qsq/schedule.hpp"
 
 namespace qsq::net {
@@ -14,17 +15,6 @@ namespace {
 
 void put(std::vector<bool>& bits, std::size_t at, std::uint64_t value, int width) {
   for (int b = 0; b < width; ++b) bits[at + static_cast<std::size_t>(b)] = (value >> b) & 1u;
-}
-
-// Writes through a temporary file and a rename: a reader never sees half a file.
-void write_text(const std::filesystem::path& p, const std::string& text) {
-  const auto tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw Error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, p);
 }
 
 }  // namespace
@@ -93,9 +83,9 @@ ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) 
       biases += hex_word(bb) + "\n";
     }
     const std::string wfile = base + (coded ? ".codes.memh" : ".plain.memh");
-    write_text(root / wfile, words);
-    write_text(root / (base + ".scales.memh"), scales);
-    write_text(root / (base + ".bias.memh"), biases);
+    flow::write_file_atomic(root / wfile, words);
+    flow::write_file_atomic(root / (base + ".scales.memh"), scales);
+    flow::write_file_atomic(root / (base + ".bias.memh"), biases);
     sum.files.insert(sum.files.end(), {wfile, base + ".scales.memh", base + ".bias.memh"});
     const Shape3 cs = L.conv_shape();
     man["layers"].push_back({{"name", L.name},
@@ -120,7 +110,7 @@ ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) 
                              {"scales_file", base + ".scales.memh"},
                              {"bias_file", base + ".bias.memh"}});
   }
-  write_text(root / "manifest.json", man.dump(2) + "\n");
+  flow::write_file_atomic(root / "manifest.json", man.dump(2) + "\n");
   sum.files.push_back("manifest.json");
   return sum;
 }

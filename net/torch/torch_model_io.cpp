@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "qsq/flow/atomic_file.hpp"
 #include "qsq/error.hpp"
 #include "qsq/net/torch_bridge.hpp"
 
@@ -272,18 +273,17 @@ void save_model(const std::string& path, const FloatNet& net, const std::string&
   }
   fwd << "    return input\n";
   top.define(fwd.str());
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  // libtorch writes the file itself: into a temporary sibling, published by the flow library's rename.
+  const std::string tmp = flow::temp_sibling(path).string();
   try {
     top.save(tmp, {{"qsq_model.json", metadata_json}});
+    flow::publish(tmp, path);
   } catch (const c10::Error& e) {
     std::remove(tmp.c_str());
     throw Error("cannot write model " + path + ": " + e.what_without_backtrace());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
+  } catch (const Error&) {
     std::remove(tmp.c_str());
-    throw Error("cannot write model " + path + ": " + ec.message());
+    throw;
   }
 }
 

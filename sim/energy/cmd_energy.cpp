@@ -46,7 +46,7 @@ void add_synth(CLI::App& app) {
   struct Opt {
     double clock_ns = 10.0;
     bool json = false, no_fpga = false, no_pnr = false, quick = false;
-    std::string work = "out/work/energy", liberty;
+    std::string work = "out/work/energy", liberty, preset = "default";
   };
   auto o = std::make_shared<Opt>();
   auto* cmd = app.add_subcommand(
@@ -58,6 +58,8 @@ void add_synth(CLI::App& app) {
   cmd->add_option("--clock-ns", o->clock_ns, "clock period for timing (ns)")->capture_default_str();
   cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
   cmd->add_option("--liberty", o->liberty, "liberty file (default: OSU 0.18 um from qflow-tech-osu018)");
+  cmd->add_option("--preset", o->preset, "array parameters: default (W=8 N=8) or small (W=5 N=3); FPGA runs: default only")
+      ->capture_default_str()->check(CLI::IsMember({"default", "small"}));
   cmd->add_flag("--no-fpga", o->no_fpga, "skip the iCE40 and Xilinx runs");
   cmd->add_flag("--no-pnr", o->no_pnr, "iCE40: synthesis counts only, no nextpnr fmax");
   cmd->add_flag("--quick", o->quick, "the array only, no FPGA place and route (CI)");
@@ -66,7 +68,7 @@ void add_synth(CLI::App& app) {
     check_clock(o->clock_ns);
     guarded([&] {
       const std::string lib = o->liberty.empty() ? qe::default_liberty() : o->liberty;
-      auto j = qe::synth_json(o->clock_ns, lib, o->work, !o->no_fpga, !(o->no_pnr || o->quick), o->quick);
+      auto j = qe::synth_json(o->clock_ns, lib, o->work, !o->no_fpga, !(o->no_pnr || o->quick), o->quick, shape_of(o->preset));
       std::cout << (o->json ? j.dump(2) + "\n" : qe::synth_table(j));
     });
   });
@@ -90,10 +92,11 @@ void add_energy(CLI::App& app) {
       "the floor under any lane datapath in this array), split into internal / switching /\n"
       "leakage and clock+flops / logic, plus toggles per MAC. Zero-delay simulation: glitches are not seen.\n"
       "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
-      "the qsq-trace format of docs/energy.md; default when out/operands.trace exists).");
+      "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
+      "when that file exists).");
   cmd->add_option("--workload", o->workload, "random | stationary | real")
       ->check(CLI::IsMember({"random", "stationary", "real"}));
-  cmd->add_option("--trace", o->e.trace, "operand trace for --workload real");
+  cmd->add_option("--trace", o->e.trace, "operand trace for --workload real (default: out/operands.trace)");
   cmd->add_option("--seed", o->e.seed, "workload seed")->capture_default_str();
   cmd->add_option("--cycles", o->e.cycles, "clock cycles per level")->capture_default_str()->check(CLI::Range(100, 10000000));
   cmd->add_option("--clock-ns", o->e.clock_ns, "clock period (ns)")->capture_default_str();
@@ -122,7 +125,12 @@ void add_energy(CLI::App& app) {
       } else {
         e.workload = o->workload;
       }
-      if (e.workload == "real" && e.trace.empty()) throw Failure("--workload real needs --trace FILE");
+      if (e.workload == "real" && e.trace.empty()) {
+        if (!fs::exists(qe::default_trace()))
+          throw Failure("--workload real needs --trace FILE (" + qe::default_trace().string() +
+                        ", which `qsq flow` writes, does not exist here)");
+        e.trace = qe::default_trace().string();
+      }
       if (e.workload != "real" && !e.trace.empty()) throw Failure("--trace is only used with --workload real");
       auto r = qe::run_energy(e);
       auto j = r.to_json();
@@ -185,51 +193,64 @@ void add_compare(CLI::App& app) {
   });
 }
 
+// What the synth and energy stages read besides their code: the RTL, constraints and the flow's
+// own scripts and stimulus driver, all read from the source tree at run time.
+std::string source_inputs(std::initializer_list<fs::path> dirs) {
+  std::string key;
+  for (const auto& d : dirs) key += d.filename().string() + "\n" + hash_dir(d);
+  return key;
+}
+
 void add_stages() {
-  add_flow_stage(FlowStage{
-      "synth", "Implementation: area, timing, FPGA resources",
-      [](const FlowContext& ctx) {
-        std::string key = std::string("synth v1 ") + (ctx.quick ? "quick" : "full");
-        for (const auto& d : {qe::source_root() / "rtl", qe::source_root() / "constraints", qe::energy_source_dir() / "scripts"})
-          key += hash_dir(d);
-        return key;
+  const fs::path root = qe::source_root(), energy = qe::energy_source_dir();
+  flow::add_stage({
+      .name = "synth",
+      .title = "Implementation: area, timing, FPGA resources",
+      .code = {"synth-report"},
+      .tools = {"yosys", "sta", "nextpnr-ice40"},
+      .params = [=](const StageContext&) {
+        return "clock 10 ns, liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
+               source_inputs({root / "rtl", root / "constraints", energy / "scripts"});
       },
-      [](const FlowContext& ctx) {
-        nlohmann::json j;
+      .run = [](StageContext& ctx) {
         try {
-          j = qe::synth_json(10.0, qe::default_liberty(), ctx.out_dir / "work" / "energy", true, !ctx.quick, ctx.quick);
+          return qe::synth_json(10.0, qe::default_liberty(), ctx.out_dir / "work" / "energy", true, !ctx.quick, ctx.quick);
         } catch (const qsq::Error& e) {
           throw Failure(e.what());
         }
-        return j;
       },
-      [](const nlohmann::json& j, const FlowContext&) { return qe::synth_markdown(j); }});
-  add_flow_stage(FlowStage{
-      "energy", "Energy per MAC against quality level (gate-level toggles)",
-      [](const FlowContext& ctx) {
-        std::string key = std::string("energy v1 ") + (ctx.quick ? "quick" : "full");
-        for (const auto& d : {qe::source_root() / "rtl", qe::energy_source_dir() / "scripts", qe::energy_source_dir() / "driver"})
-          key += hash_dir(d);
-        std::string trace;
-        if (qe::default_workload(&trace) == "real") key += hash_file(trace);
+      .markdown = [](const nlohmann::json& j, const StageContext&) { return qe::synth_markdown(j); }});
+  // The real workload is the operand trace of the net-trace stage when this build has the
+  // networks; otherwise the synthetic stationary stream. Quick mode (CI) simulates fewer cycles.
+  flow::add_stage({
+      .name = "energy",
+      .title = "Energy per MAC against quality level (gate-level toggles)",
+      .after = {"net-trace"},
+      .code = {"energy"},
+      .tools = {"yosys", "verilator"},
+      .params = [=](const StageContext& ctx) {
+        std::string key = "liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
+                          source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
+        if (ctx.has_upstream("net-trace")) key += "trace " + hash_file(ctx.upstream("net-trace").at("trace").get<std::string>());
         return key;
       },
-      [](const FlowContext& ctx) {
+      .run = [](StageContext& ctx) {
         qe::EnergyOptions e;
         e.work = ctx.out_dir / "work" / "energy";
-        e.workload = qe::default_workload(&e.trace);
+        e.workload = "stationary";
+        if (ctx.has_upstream("net-trace")) {
+          e.workload = "real";
+          e.trace = ctx.upstream("net-trace").at("trace").get<std::string>();
+        }
         e.cycles = ctx.quick ? 1000 : 10000;
-        if (ctx.quick) e.shape = shape_of("small");  // CI: a few hundred cells per variant
         e.saif_dir = ctx.work_dir / "saif";
-        nlohmann::json j;
         try {
-          j = qe::run_energy(e).to_json();
+          return qe::run_energy(e).to_json();
         } catch (const qsq::Error& ex) {
           throw Failure(ex.what());
         }
-        return j;
       },
-      [](const nlohmann::json& j, const FlowContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
+      .markdown = [](const nlohmann::json& j, const StageContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
 }
 
 }  // namespace

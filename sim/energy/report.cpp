@@ -6,21 +6,25 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "cli.hpp"
+#include "qsq/flow/hash.hpp"
+#include "qsq/flow/progress.hpp"
+#include "qsq/flow/provenance.hpp"
 #include "qsq/energy/energy_flow.hpp"
 #include "qsq/energy/synth.hpp"
 #include "qsq/energy/toolrun.hpp"
+#include "qsq/error.hpp"
 #include "qsq/metrics.hpp"
 
 namespace qsq::energy {
 
 namespace {
 
-Design lane_design(bool exact) {
+Design lane_design(bool exact, int width) {
   Design d;
   d.top = "qsq_lane";
   d.sources = rtl_lane_sources();
   d.params = {{"ExactLane", exact ? "1" : "0"}};
+  if (width != defaults::kWidth) d.params["Width"] = std::to_string(width);
   d.label = exact ? "qsq_lane ExactLane=1 (a*w)" : "qsq_lane (CSD, run-time q)";
   return d;
 }
@@ -28,8 +32,8 @@ Design lane_design(bool exact) {
 }  // namespace
 
 nlohmann::json synth_json(double clock_ns, const std::string& liberty, const fs::path& work, bool fpga,
-                          bool place_and_route, bool quick) {
-  nlohmann::json j = cli::json_header();
+                          bool place_and_route, bool quick, const ArrayShape& shape) {
+  nlohmann::json j = flow::json_header();
   j["library"] = liberty;
   j["clock_ns"] = clock_ns;
   j["constraints"] = (source_root() / "constraints" / "qsq.sdc").string();
@@ -37,8 +41,11 @@ nlohmann::json synth_json(double clock_ns, const std::string& liberty, const fs:
                  "a LATCH (clock gate) is counted at half the area of DFFNEGX1 because the library lists it at 0";
   // The same designs (same parameters, so the same cache entries) as `qsq energy` on the default
   // preset: a synth after an energy run, or the other way round, synthesizes them once.
-  auto array = [](LaneKind lane) {
-    Design d = array_variant(ArrayShape{}, /*gate=*/true, lane);
+  const bool default_shape = shape.width == defaults::kWidth && shape.lanes == defaults::kLanes &&
+                             shape.code_bits == defaults::kCodeBits && shape.acc_width == defaults::kAccWidth;
+  j["shape"] = {{"width", shape.width}, {"lanes", shape.lanes}, {"code_bits", shape.code_bits}, {"acc_width", shape.acc_width}};
+  auto array = [&](LaneKind lane) {
+    Design d = array_variant(shape, /*gate=*/true, lane);
     d.label = lane == LaneKind::csd ? "qsq_array ExactLane=0 GateEn=1" : "qsq_array ExactLane=1 GateEn=1";
     return d;
   };
@@ -46,31 +53,32 @@ nlohmann::json synth_json(double clock_ns, const std::string& liberty, const fs:
   designs.push_back(array(LaneKind::csd));
   if (!quick) {
     designs.push_back(array(LaneKind::exact));
-    designs.push_back(lane_design(false));
-    designs.push_back(lane_design(true));
+    designs.push_back(lane_design(false, shape.width));
+    designs.push_back(lane_design(true, shape.width));
   }
   j["designs"] = nlohmann::json::array();
   for (const auto& d : designs) {
-    cli::progress("[synth] " + d.label + ": yosys + OpenSTA");
+    flow::progress("[synth] " + d.label + ": yosys + OpenSTA");
     AsicResult a = synth_asic(d, work, liberty);
     TimingResult t = sta_timing(a, liberty, clock_ns, work);
     j["designs"].push_back({{"design", d.label}, {"asic", a.to_json()}, {"timing", t.to_json()}});
   }
-  if (fpga) {
+  if (fpga && !default_shape) j["fpga_note"] = "FPGA runs are made for the default preset only (the FPGA wrapper's pins)";
+  if (fpga && default_shape) {
     Design w = rtl_array_design({{"GateEn", "0"}, {"ExactLane", "0"}});
     Design wrap = w;
     wrap.top = "qsq_fpga_wrap";
     wrap.sources.push_back(energy_source_dir() / "scripts" / "qsq_fpga_wrap.sv");
     wrap.params = {{"GateEn", "0"}};
     wrap.label = "qsq_fpga_wrap(qsq_array GateEn=0)";
-    cli::progress("[synth] iCE40: synth_ice40" + std::string(place_and_route ? " + nextpnr-ice40" : ""));
+    flow::progress("[synth] iCE40: synth_ice40" + std::string(place_and_route ? " + nextpnr-ice40" : ""));
     FpgaResult ice = synth_ice40(wrap, work, place_and_route);
     nlohmann::json ij = ice.to_json();
     ij["design"] = wrap.label;
     ij["pcf"] = (source_root() / "constraints" / "qsq_ice40.pcf").string();
     ij["note"] = "GateEn = 0: on FPGAs the clock gates become clock enables; the wrapper serialises the wide inputs";
     j["ice40"] = ij;
-    cli::progress("[synth] Xilinx: synth_xilinx");
+    flow::progress("[synth] Xilinx: synth_xilinx");
     FpgaResult xil = synth_xilinx(w, work);
     nlohmann::json xj = xil.to_json();
     xj["design"] = w.label;
@@ -93,6 +101,7 @@ std::string synth_table(const nlohmann::json& j) {
     s += fmt::format("    critical path {} -> {} ({:.3f} ns)\n", t["critical_path"]["startpoint"].get<std::string>(),
                      t["critical_path"]["endpoint"].get<std::string>(), t["critical_path"]["arrival_ns"].get<double>());
   }
+  if (j.contains("fpga_note")) s += j["fpga_note"].get<std::string>() + "\n";
   for (const char* fam : {"ice40", "xilinx"}) {
     if (!j.contains(fam)) continue;
     const auto& f = j[fam];
@@ -222,19 +231,27 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
       s += fmt::format("| {} | {:.0f} | {:.2f} | {} | {} | {} |\n", a["design"].get<std::string>(), a["area_um2"].get<double>(),
                        a["kge"].get<double>(), a["cells"].get<int>(), a["flops"].get<int>(), a["clock_gates"].get<int>());
   }
-  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis.
-  const fs::path dat_path = out_dir / "energy_vs_level.dat", png = out_dir / "energy_vs_level.png";
-  write_text(dat_path, dat);
+  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis. gnuplot renders into
+  // a temporary file that is renamed into place, with absolute paths and its own log.
+  const fs::path out = flow::absolute_path(out_dir), plots = out / "work" / "plots";
+  const fs::path dat_path = plots / "energy_vs_level.dat", png = out / "energy_vs_level.png", tmp = flow::temp_sibling(png);
+  write_file_atomic(dat_path, dat);
   const std::string gp = fmt::format(
       "set terminal pngcairo size 800,480\nset output '{}'\nset xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
       "set y2label 'MRED (exhaustive)'\nset y2tics\nset ytics nomirror\nset key top left\nset xtics 1\nset yrange [0:*]\nset y2range [0:*]\n"
       "set title '{} workload, OSU 0.18 um, {} ns (zero-delay, no glitches)'\n"
       "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'\n",
-      png.string(), j["workload"].get<std::string>(), j["clock_ns"].get<double>(), dat_path.string());
-  write_text(out_dir / "energy_vs_level.gp", gp);
-  const std::string cmd = "gnuplot " + shell_quote((out_dir / "energy_vs_level.gp").string()) + " > /dev/null 2>&1";
-  if (std::system(cmd.c_str()) == 0 && fs::exists(png)) s += "\n![energy per MAC and MRED against quality level](energy_vs_level.png)\n";
-  else s += "\n(gnuplot is not available: no plot)\n";
+      tmp.string(), j["workload"].get<std::string>(), j["clock_ns"].get<double>(), dat_path.string());
+  write_file_atomic(plots / "energy_vs_level.gp", gp);
+  try {
+    run_tool("gnuplot " + shell_quote((plots / "energy_vs_level.gp").string()), plots / "gnuplot.log", "gnuplot");
+    flow::publish(tmp, png);
+    s += "\n![energy per MAC and MRED against quality level](energy_vs_level.png)\n";
+  } catch (const qsq::Error& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    s += "\n(no plot: " + std::string(e.what()) + ")\n";
+  }
   return s;
 }
 

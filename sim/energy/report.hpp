@@ -9,10 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "qsq/energy/stimulus.hpp"
+
 namespace qsq::energy {
 
+// Synthesis report of the qsq array of `shape` (and, unless quick, the baseline array and the lane
+// alone); the FPGA runs (fpga = true) are made for the default shape only (the FPGA wrapper's pins).
 nlohmann::json synth_json(double clock_ns, const std::string& liberty, const std::filesystem::path& work, bool fpga,
-                          bool place_and_route, bool quick);
+                          bool place_and_route, bool quick, const ArrayShape& shape = {});
 std::string synth_table(const nlohmann::json& j);
 std::string synth_markdown(const nlohmann::json& j);
 

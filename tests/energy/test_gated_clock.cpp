@@ -154,7 +154,7 @@ TEST(GateLevel, BankHeldOffHasZeroClockEnergy) {
 
 TEST(GateLevel, SaifParsesBackToTheCounts) {
   const auto& f = gated();
-  const std::string text = qe::read_text(fs::path(QSQ_TEST_WORK) / "saif" / "gated_held.saif");
+  const std::string text = qe::read_file(fs::path(QSQ_TEST_WORK) / "saif" / "gated_held.saif");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(\(DURATION\s+(\d+)\))")));
   EXPECT_EQ(std::stoull(m[1]), 300u * 10u * 1000u);  // 300 cycles of 10 ns in ps
@@ -253,13 +253,13 @@ TEST(PowerModel, AgreesWithOpenStaUnderUniformActivity) {
   const qe::AsicResult a = qe::synth_asic(test_design(false), work, kLib);
   const double activity = 0.2, period = 10.0;
   const fs::path dir = work / "sta_power";
-  qe::write_text(dir / "power.tcl",
-                 qe::expand_template(qe::read_text(qe::energy_source_dir() / "scripts" / "sta_power.tcl.in"),
+  qe::write_file_atomic(dir / "power.tcl",
+                 qe::expand_template(qe::read_file(qe::energy_source_dir() / "scripts" / "sta_power.tcl.in"),
                                      {{"LIB", qe::tcl_quote(kLib)}, {"NETLIST", qe::tcl_quote(a.netlist.string())},
                                       {"TOP", a.top}, {"CLOCK_NS", "10.0"}, {"CLOCK_PORT", "clk_i"},
                                       {"INPUT_SLEW", "0.1"}, {"ACTIVITY", "0.2"}}));
   qe::run_tool("sta -no_splash -exit " + qe::shell_quote((dir / "power.tcl").string()), dir / "power.log", "OpenSTA power");
-  const std::string log = qe::read_text(dir / "power.log");
+  const std::string log = qe::read_file(dir / "power.log");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(log, m, std::regex(R"(\nTotal\s+([-0-9.e+]+)\s+([-0-9.e+]+)\s+([-0-9.e+]+)\s+([-0-9.e+]+))"))) << log;
   const double sta_internal = std::stod(m[1]), sta_switching = std::stod(m[2]), sta_total = std::stod(m[4]);

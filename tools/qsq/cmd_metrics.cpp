@@ -149,19 +149,21 @@ void register_metrics(CLI::App& app) {
     else std::cout << metrics_table(r);
   });
 
-  add_flow_stage(FlowStage{
-      "metrics", "Multiplier error per quality level",
-      [](const FlowContext&) { return "metrics W=8 p=0 exhaustive " + self_hash(); },
-      [](const FlowContext&) {
-        const auto levels = all_levels(defaults::kWidth);
-        return metrics_json(multiplier_metrics(defaults::kWidth, levels, 1, 0));
-      },
-      [](const nlohmann::json& j, const FlowContext&) { return metrics_markdown(j); }});
-  add_flow_stage(FlowStage{
-      "codec", "3-bit weight codebooks and scale choices",
-      [](const FlowContext&) { return "codec synthetic-lenet5 seed=1 " + self_hash(); },
-      [](const FlowContext&) { return codec_study(1); },
-      [](const nlohmann::json& j, const FlowContext&) { return codec_markdown(j); }});
+  flow::add_stage({.name = "metrics",
+                   .title = "Multiplier error per quality level",
+                   .code = {"metrics"},
+                   .params = [](const StageContext&) { return fmt::format("W={} p=0 exhaustive", defaults::kWidth); },
+                   .run = [](StageContext&) {
+                     const auto levels = all_levels(defaults::kWidth);
+                     return metrics_json(multiplier_metrics(defaults::kWidth, levels, 1, 0));
+                   },
+                   .markdown = [](const nlohmann::json& j, const StageContext&) { return metrics_markdown(j); }});
+  flow::add_stage({.name = "codec",
+                   .title = "3-bit weight codebooks and scale choices",
+                   .code = {"metrics"},
+                   .params = [](const StageContext&) { return std::string("synthetic-lenet5 seed=1"); },
+                   .run = [](StageContext&) { return codec_study(1); },
+                   .markdown = [](const nlohmann::json& j, const StageContext&) { return codec_markdown(j); }});
 }
 
 }  // namespace qsq::cli

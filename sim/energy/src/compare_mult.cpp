@@ -3,7 +3,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "qsq/flow/hash.hpp"
+#include "qsq/flow/progress.hpp"
+#include "qsq/flow/provenance.hpp"
 #include "qsq/energy/energy_flow.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/error.hpp"
@@ -28,7 +30,7 @@ Ports find_ports(const CompareMultOptions& o, const fs::path& dir) {
            dir / "ports.log", "reading " + o.file.string() + " (top " + o.top + ")");
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(read_text(json));
+    j = nlohmann::json::parse(read_file(json));
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("cannot parse Yosys output: ") + e.what());
   }
@@ -132,7 +134,11 @@ std::int64_t to_signed(std::uint64_t v, int bits) {
 
 }  // namespace
 
-CompareMultResult compare_mult(const CompareMultOptions& o) {
+CompareMultResult compare_mult(const CompareMultOptions& given) {
+  // Every path handed to a tool is absolute (flow/tool.hpp): the work directory and the user's file.
+  CompareMultOptions o = given;
+  o.work = flow::absolute_path(o.work);
+  if (!o.file.empty()) o.file = flow::absolute_path(o.file);
   const std::string lib = o.liberty.empty() ? default_liberty() : o.liberty;
   CompareMultResult r;
   const fs::path gen = o.work / "compare-mult";
@@ -145,7 +151,7 @@ CompareMultResult compare_mult(const CompareMultOptions& o) {
     const Quality q = resolve_quality(o.lane_q, w);
     p = {"a", "b", "p", w};
     sources = rtl_lane_sources();
-    write_text(gen / "qsq_lane_level.v", lane_module(w, q));
+    write_file_atomic(gen / "qsq_lane_level.v", lane_module(w, q));
     sources.push_back(gen / "qsq_lane_level.v");
     inner = "qsq_lane_level";
     r.label = "qsq lane q=" + std::to_string(q.q) + " p=" + std::to_string(q.p);
@@ -160,10 +166,10 @@ CompareMultResult compare_mult(const CompareMultOptions& o) {
   r.width = p.width;
   const int w = p.width;
   const std::string tag = o.lane ? "lane" : o.top;
-  write_text(gen / ("wrap_" + tag + ".v"), wrapper(inner, p));
+  write_file_atomic(gen / ("wrap_" + tag + ".v"), wrapper(inner, p));
   sources.push_back(gen / ("wrap_" + tag + ".v"));
-  write_text(gen / "exact.v", exact_module(w, r.is_signed));
-  write_text(gen / "wrap_exact.v", wrapper("qsq_exact_mult", {"a", "b", "p", w}));
+  write_file_atomic(gen / "exact.v", exact_module(w, r.is_signed));
+  write_file_atomic(gen / "wrap_exact.v", wrapper("qsq_exact_mult", {"a", "b", "p", w}));
 
   // Exhaustive pairs for W <= 10, else 2^20 sampled pairs; then the energy stream.
   r.exhaustive = w <= 10;
@@ -215,7 +221,7 @@ CompareMultResult compare_mult(const CompareMultOptions& o) {
 }
 
 nlohmann::json CompareMultResult::to_json(const CompareMultOptions& o, const std::string& library) const {
-  nlohmann::json j = cli::json_header();
+  nlohmann::json j = flow::json_header();
   j["multiplier"] = label;
   j["width"] = width;
   j["signed"] = is_signed;

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <map>
 
-#include "cli.hpp"
+#include "qsq/flow/hash.hpp"
+#include "qsq/flow/progress.hpp"
+#include "qsq/flow/provenance.hpp"
 #include "qsq/energy/coverage.hpp"
 #include "qsq/energy/liberty.hpp"
 #include "qsq/energy/netlist.hpp"
@@ -35,9 +37,9 @@ std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std
   const std::string lib_path = setup.liberty.empty() ? default_liberty() : setup.liberty;
   GateSim sim = build_gate_sim(asic, kind, lib_path, setup.work);
   if (sim_info) *sim_info = sim;
-  const fs::path run = setup.work / "runs" / run_name;
+  const fs::path run = flow::absolute_path(setup.work) / "runs" / run_name;
   fs::create_directories(run);
-  write_text(run / "stimulus.txt", stimulus);
+  write_file_atomic(run / "stimulus.txt", stimulus);
   auto blocks = run_gate_sim(sim, run / "stimulus.txt", run);
   const Liberty lib = read_liberty(lib_path);
   const Netlist net = read_netlist(asic.netlist.string());
@@ -62,7 +64,7 @@ std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std
     for (auto t : m.net_toggles) m.toggles += t;
     m.energy = pm.evaluate(m.net_toggles, m.cycles, setup.clock_ns);
     if (!setup.saif_dir.empty())
-      write_text(setup.saif_dir / (run_name + "_" + b.name + ".saif"),
+      write_file_atomic(setup.saif_dir / (run_name + "_" + b.name + ".saif"),
                  saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + b.name));
     out.push_back(std::move(m));
   }
@@ -122,29 +124,23 @@ nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::
   return j;
 }
 
+fs::path default_trace() { return fs::path("out") / "operands.trace"; }
+
 std::string default_workload(std::string* trace) {
-  const fs::path t = fs::path("out") / "operands.trace";
-  if (fs::exists(t)) {
-    if (trace) *trace = t.string();
+  if (fs::exists(default_trace())) {
+    if (trace) *trace = default_trace().string();
     return "real";
   }
   return "stationary";
 }
 
-Design array_variant(const ArrayShape& s, bool gate, LaneKind lane) {
-  return rtl_array_design({{"Width", std::to_string(s.width)},
-                           {"Lanes", std::to_string(s.lanes)},
-                           {"CodeBits", std::to_string(s.code_bits)},
-                           {"AccWidth", std::to_string(s.acc_width)},
-                           {"GateEn", gate ? "1" : "0"},
-                           {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
-                           {"BoundLane", lane == LaneKind::bound ? "1" : "0"}});
-}
-
-EnergyReport run_energy(const EnergyOptions& o) {
+EnergyReport run_energy(const EnergyOptions& given) {
   const auto t0 = std::chrono::steady_clock::now();
+  EnergyOptions o = given;  // every path handed to a tool is absolute (flow/tool.hpp)
+  o.work = flow::absolute_path(o.work);
+  if (!o.saif_dir.empty()) o.saif_dir = flow::absolute_path(o.saif_dir);
   EnergyReport r;
-  r.options = o;
+  r.options = given;
   r.library = o.liberty.empty() ? default_liberty() : o.liberty;
   if (!rtl_array_available()) throw Error("rtl/qsq_array.sv does not exist yet: nothing to measure");
   const auto& s = o.shape;
@@ -160,10 +156,10 @@ EnergyReport run_energy(const EnergyOptions& o) {
   const LaneKind lane[5] = {LaneKind::csd, LaneKind::csd, LaneKind::exact, LaneKind::exact, LaneKind::bound};
   std::vector<std::vector<Measured>> res(5);
   for (int v = 0; v < 5; ++v) {
-    cli::progress("[energy] " + names[v] + ": synthesis");
+    flow::progress("[energy] " + names[v] + ": synthesis");
     AsicResult a = synth_asic(array_variant(s, gate[v], lane[v]), o.work, r.library);
     r.areas.push_back(a);
-    cli::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + ")");
+    flow::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + ")");
     ms.saif_dir = v == 0 ? o.saif_dir : fs::path{};
     GateSim info;
     res[v] = measure(a, DriverKind::array, array_stimulus(s, st, levels, lane[v]), ms, names[v] + "-" + o.workload, &info);
@@ -186,7 +182,7 @@ EnergyReport run_energy(const EnergyOptions& o) {
 }
 
 nlohmann::json EnergyReport::to_json() const {
-  nlohmann::json j = cli::json_header();
+  nlohmann::json j = flow::json_header();
   j["library"] = library;
   j["clock_ns"] = options.clock_ns;
   j["workload"] = options.workload;

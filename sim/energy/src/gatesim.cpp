@@ -1,12 +1,12 @@
 #include "qsq/energy/gatesim.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <regex>
 #include <sstream>
 
-#include "cli.hpp"
+#include "qsq/flow/hash.hpp"
+#include "qsq/flow/progress.hpp"
+#include "qsq/flow/provenance.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/error.hpp"
 
@@ -17,16 +17,14 @@ namespace {
 // Cell models from the liberty, with toggle coverage off (only the netlist's nets are counted).
 fs::path cell_models(const std::string& liberty, const fs::path& work) {
   const fs::path scripts = energy_source_dir() / "scripts";
-  const std::string tmpl = read_text(scripts / "cells.ys.in");
-  const fs::path dir = work / "cache" / ("cells-" + cli::hash_hex(tmpl + cli::hash_file(liberty)));
-  const fs::path cells = dir / "osu_cells.v";
-  if (fs::exists(cells)) return cells;
-  fs::create_directories(dir);
-  write_text(dir / "cells.ys", expand_template(tmpl, {{"LIB", ys_quote(liberty)},
-                                                      {"CELLS", ys_quote((dir / "cells.tmp").string())}}));
-  run_tool("yosys -q -s " + shell_quote((dir / "cells.ys").string()), dir / "yosys.log", "yosys cell models");
-  fs::rename(dir / "cells.tmp", cells);
-  return cells;
+  const std::string tmpl = read_file(scripts / "cells.ys.in");
+  const std::string h = flow::hash_hex(tmpl + flow::hash_file(liberty) + flow::external_tool_version("yosys"));
+  const fs::path dir = flow::cached_dir(flow::absolute_path(work) / "cache" / ("cells-" + h), [&](const fs::path& tmp) {
+    write_file_atomic(tmp / "cells.ys", expand_template(tmpl, {{"LIB", ys_quote(flow::absolute_path(liberty).string())},
+                                                               {"CELLS", ys_quote((tmp / "osu_cells.v").string())}}));
+    run_tool("yosys -q -s " + shell_quote((tmp / "cells.ys").string()), tmp / "yosys.log", "yosys cell models");
+  });
+  return dir / "osu_cells.v";
 }
 
 }  // namespace
@@ -36,43 +34,40 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
   const fs::path vlt = energy_source_dir() / "scripts" / "coverage.vlt";
   const fs::path cells = cell_models(liberty, work);
   const std::string define = kind == DriverKind::array ? "QSQ_DRIVER_ARRAY" : "QSQ_DRIVER_MULT";
-  static const std::string verilator_version = [] {
-    fs::path tmp = fs::temp_directory_path() / ("qsq_vl_" + std::to_string(::getpid()));
-    std::string v;
-    if (std::system(("verilator --version > " + shell_quote(tmp.string()) + " 2>&1").c_str()) == 0) v = read_text(tmp);
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    return v;
-  }();
-  const std::string h = cli::hash_hex(a.hash + cli::hash_file(cells) + cli::hash_file(driver) + cli::hash_file(vlt) +
-                                      define + verilator_version + a.top);
-  const fs::path dir = work / "cache" / ("gatesim-" + h);
+  // The driver is compiled with the netlist: its folder (and the code that builds it) is in the key.
+  const std::string h = flow::hash_hex(a.hash + flow::hash_file(cells) + flow::hash_dir(driver.parent_path()) +
+                                       flow::hash_file(vlt) + define + flow::external_tool_version("verilator") + a.top +
+                                       flow::code_unit_hash("gatesim"));
   GateSim g;
   g.top = a.top;
   g.hash = h;
-  g.exe = dir / "energy_sim";
-  if (fs::exists(g.exe)) {
-    g.cached = true;
-    return g;
-  }
-  fs::create_directories(dir);
+  bool built = false;
   const auto t0 = std::chrono::steady_clock::now();
-  // --coverage-underscore: Yosys names most nets _123_; --coverage-max-width: wide ports still count.
-  std::string cmd = "verilator --cc --exe --build -j 2 --prefix Vdut --top-module " + a.top +
-                    " --coverage-toggle --coverage-underscore --coverage-max-width 65536" +
-                    " -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-UNOPTFLAT" +
-                    " -CFLAGS " + shell_quote("-D" + define + " -std=c++17") + " --Mdir " + shell_quote((dir / "obj").string()) +
-                    " -o " + shell_quote(g.exe.string()) + " " + shell_quote(vlt.string()) + " " + shell_quote(cells.string()) +
-                    " " + shell_quote(a.netlist.string()) + " " + shell_quote(driver.string());
-  run_tool(cmd, dir / "verilator.log", "Verilator build of the " + a.label + " netlist");
-  // Keep only the executable: the object directory is large.
-  std::error_code ec;
-  fs::remove_all(dir / "obj", ec);
-  g.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const fs::path dir = flow::cached_dir(flow::absolute_path(work) / "cache" / ("gatesim-" + h), [&](const fs::path& tmp) {
+    // Verilator's make runs inside --Mdir: every path on this line is absolute (a relative -o is
+    // taken relative to the Mdir). --coverage-underscore: Yosys names most nets _123_;
+    // --coverage-max-width: wide ports still count.
+    const std::string cmd = "verilator --cc --exe --build -j 2 --prefix Vdut --top-module " + a.top +
+                            " --coverage-toggle --coverage-underscore --coverage-max-width 65536" +
+                            " -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-UNOPTFLAT" + " -CFLAGS " +
+                            shell_quote("-D" + define + " -std=c++17") + " --Mdir " + shell_quote((tmp / "obj").string()) +
+                            " -o " + shell_quote((tmp / "energy_sim").string()) + " " + shell_quote(vlt.string()) + " " +
+                            shell_quote(cells.string()) + " " + shell_quote(flow::absolute_path(a.netlist).string()) + " " +
+                            shell_quote(driver.string());
+    run_tool(cmd, tmp / "verilator.log", "Verilator build of the " + a.label + " netlist");
+    std::error_code ec;
+    fs::remove_all(tmp / "obj", ec);  // keep only the executable: the object directory is large
+    if (!fs::exists(tmp / "energy_sim"))
+      throw Error("Verilator build of the " + a.label + " netlist wrote no executable (see " + (tmp / "verilator.log").string() + ")");
+  }, &built);
+  g.exe = dir / "energy_sim";
+  g.cached = !built;
+  if (built) g.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return g;
 }
 
-std::vector<BlockResult> run_gate_sim(const GateSim& sim, const fs::path& stimulus, const fs::path& out_dir) {
+std::vector<BlockResult> run_gate_sim(const GateSim& sim, const fs::path& stimulus_in, const fs::path& out_in) {
+  const fs::path stimulus = flow::absolute_path(stimulus_in), out_dir = flow::absolute_path(out_in);
   fs::create_directories(out_dir);
   for (const auto& e : fs::directory_iterator(out_dir))
     if (e.path().filename().string().rfind("coverage_", 0) == 0 || e.path().filename() == "blocks.txt")
@@ -80,7 +75,7 @@ std::vector<BlockResult> run_gate_sim(const GateSim& sim, const fs::path& stimul
   run_tool(shell_quote(sim.exe.string()) + " " + shell_quote(stimulus.string()) + " " + shell_quote(out_dir.string()),
            out_dir / "sim.log", "gate-level simulation of " + sim.top);
   std::vector<BlockResult> out;
-  std::istringstream in(read_text(out_dir / "blocks.txt"));
+  std::istringstream in(read_file(out_dir / "blocks.txt"));
   bool done = false;
   for (std::string l; std::getline(in, l);) {
     std::istringstream ls(l);

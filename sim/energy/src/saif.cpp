@@ -3,7 +3,9 @@
 #include <cmath>
 #include <sstream>
 
-#include "cli.hpp"
+#include "qsq/flow/hash.hpp"
+#include "qsq/flow/progress.hpp"
+#include "qsq/flow/provenance.hpp"
 
 namespace qsq::energy {
 
@@ -23,7 +25,7 @@ std::string saif_text(const Netlist& n, const std::vector<std::uint64_t>& toggle
   std::ostringstream o;
   o << "(SAIFILE\n(SAIFVERSION \"2.0\")\n(DIRECTION \"backward\")\n(DESIGN \"" << n.module << "\")\n";
   o << "(VENDOR \"qsq\")\n(PROGRAM_NAME \"qsq " << what << "; T0/T1 estimated as DURATION/2, TC counted\")\n";
-  o << "(VERSION \"" << cli::tool_version() << " git " << cli::git_revision() << "\")\n";
+  o << "(VERSION \"" << flow::tool_version() << " git " << flow::git_revision() << "\")\n";
   o << "(DIVIDER / )\n(TIMESCALE 1 ps)\n(DURATION " << duration << ")\n";
   o << "(INSTANCE " << n.module << "\n  (NET\n";
   const std::uint64_t t0 = duration / 2, t1 = duration - t0;

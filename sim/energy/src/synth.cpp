@@ -1,13 +1,13 @@
 #include "qsq/energy/synth.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <regex>
 #include <sstream>
 
-#include "cli.hpp"
+#include "qsq/flow/hash.hpp"
+#include "qsq/flow/progress.hpp"
+#include "qsq/flow/provenance.hpp"
 #include "qsq/energy/liberty.hpp"
 #include "qsq/energy/netlist.hpp"
 #include "qsq/energy/toolrun.hpp"
@@ -17,26 +17,19 @@ namespace qsq::energy {
 
 namespace {
 
+// The installed tool versions and the qsq code that drives them are part of every cache key (a
+// tool upgrade or a change to this file re-runs synthesis).
 std::string tool_versions() {
-  // The installed tool versions are part of every cache key (a tool upgrade re-runs the flow).
-  static const std::string v = [] {
-    fs::path tmp = fs::temp_directory_path() / ("qsq_tool_versions_" + std::to_string(::getpid()) + ".txt");
-    std::string cmd = "(yosys -V; verilator --version; dpkg-query -W opensta nextpnr-ice40 2>/dev/null) > " +
-                      shell_quote(tmp.string()) + " 2>&1";
-    std::string out;
-    if (std::system(cmd.c_str()) == 0) out = read_text(tmp);
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    return out;
-  }();
-  return v;
+  std::string v;
+  for (const char* t : {"yosys", "sta", "nextpnr-ice40"}) v += std::string(t) + " " + flow::external_tool_version(t) + "\n";
+  return v + "code " + flow::code_unit_hash("synth") + "\n";
 }
 
 std::string read_cmd(const Design& d) {
   std::string s = "read_verilog -sv -defer";
   for (const auto& f : d.sources) {
     s += ' ';
-    s += ys_quote(f.string());
+    s += ys_quote(flow::absolute_path(f).string());
   }
   return s;
 }
@@ -47,10 +40,9 @@ std::string chparams(const Design& d) {
   return s;
 }
 
-fs::path stage_dir(const fs::path& work, const std::string& kind, const std::string& hash) {
-  fs::path p = work / "cache" / (kind + "-" + hash);
-  fs::create_directories(p);
-  return p;
+// The cache entry of one step: OUT/work/.../cache/<kind>-<hash>, published whole (atomic_file.hpp).
+fs::path entry_dir(const fs::path& work, const std::string& kind, const std::string& hash) {
+  return flow::absolute_path(work) / "cache" / (kind + "-" + hash);
 }
 
 // "   Number of cells:  412" and "     AND2X1   21" lines of `stat`.
@@ -106,11 +98,21 @@ Design rtl_array_design(const std::map<std::string, std::string>& params) {
   return d;
 }
 
+Design array_variant(const ArrayShape& s, bool gate, LaneKind lane) {
+  return rtl_array_design({{"Width", std::to_string(s.width)},
+                           {"Lanes", std::to_string(s.lanes)},
+                           {"CodeBits", std::to_string(s.code_bits)},
+                           {"AccWidth", std::to_string(s.acc_width)},
+                           {"GateEn", gate ? "1" : "0"},
+                           {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
+                           {"BoundLane", lane == LaneKind::bound ? "1" : "0"}});
+}
+
 std::string design_hash(const Design& d, const std::string& extra) {
   std::string key = d.top + "\n" + extra + "\n" + tool_versions();
-  for (const auto& f : d.sources) key += f.filename().string() + ":" + cli::hash_file(f) + "\n";
+  for (const auto& f : d.sources) key += f.filename().string() + ":" + flow::hash_file(f) + "\n";
   for (const auto& [k, v] : d.params) key += k + "=" + v + "\n";
-  return cli::hash_hex(key);
+  return flow::hash_hex(key);
 }
 
 nlohmann::json AsicResult::to_json() const {
@@ -121,27 +123,24 @@ nlohmann::json AsicResult::to_json() const {
 
 AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& liberty) {
   const fs::path scripts = energy_source_dir() / "scripts";
-  const std::string tmpl = read_text(scripts / "asic.ys.in");
-  const std::string latch_map = read_text(scripts / "latch_map.v");
-  const std::string h = design_hash(d, tmpl + latch_map + liberty);
-  const fs::path dir = stage_dir(work, "asic", h);
-  const fs::path netlist = dir / (d.top + ".v"), stat = dir / "stat.txt";
-  if (!fs::exists(netlist) || !fs::exists(stat)) {
+  const std::string tmpl = read_file(scripts / "asic.ys.in");
+  const std::string latch_map = read_file(scripts / "latch_map.v");
+  const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty));
+  const fs::path dir = flow::cached_dir(entry_dir(work, "asic", h), [&](const fs::path& tmp) {
     const std::string ys = expand_template(
-        tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)}, {"LIB", ys_quote(liberty)},
+        tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)}, {"LIB", ys_quote(flow::absolute_path(liberty).string())},
                {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())},
-               {"STAT", ys_quote((dir / "stat.tmp").string())}, {"NETLIST", ys_quote((dir / "netlist.tmp").string())}});
-    write_text(dir / "synth.ys", ys);
-    run_tool("yosys -q -s " + shell_quote((dir / "synth.ys").string()), dir / "yosys.log", "yosys synthesis of " + d.label);
-    fs::rename(dir / "stat.tmp", stat);
-    fs::rename(dir / "netlist.tmp", netlist);
-  }
+               {"STAT", ys_quote((tmp / "stat.txt").string())}, {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
+    write_file_atomic(tmp / "synth.ys", ys);
+    run_tool("yosys -q -s " + shell_quote((tmp / "synth.ys").string()), tmp / "yosys.log", "yosys synthesis of " + d.label);
+  });
+  const fs::path netlist = dir / (d.top + ".v"), stat = dir / "stat.txt";
   AsicResult r;
   r.label = d.label;
   r.top = d.top;
   r.netlist = netlist;
-  r.hash = cli::hash_file(netlist);
-  parse_stat(read_text(stat), r.histogram, r.cells, &r.area_um2);
+  r.hash = flow::hash_file(netlist);
+  parse_stat(read_file(stat), r.histogram, r.cells, &r.area_um2);
   const Liberty lib = read_liberty(liberty);
   // LATCH is listed with area 0 in OSU 0.18 um; qsq counts a latch at the area of DFFNEGX1
   // (a flop is two latches) so that clock gates are not free. Yosys's "Chip area" is corrected.
@@ -172,21 +171,20 @@ nlohmann::json TimingResult::to_json() const {
 TimingResult sta_timing(const AsicResult& a, const std::string& liberty, double clock_ns, const fs::path& work) {
   const fs::path scripts = energy_source_dir() / "scripts";
   const fs::path sdc = source_root() / "constraints" / "qsq.sdc";
-  const std::string tmpl = read_text(scripts / "sta_timing.tcl.in");
-  const std::string h = cli::hash_hex(a.hash + tmpl + read_text(sdc) + std::to_string(clock_ns) + liberty);
-  const fs::path dir = stage_dir(work, "sta", h);
+  const std::string tmpl = read_file(scripts / "sta_timing.tcl.in");
+  const std::string h = flow::hash_hex(a.hash + tmpl + read_file(sdc) + std::to_string(clock_ns) + liberty +
+                                       flow::hash_file(liberty) + tool_versions());
+  const fs::path dir = flow::cached_dir(entry_dir(work, "sta", h), [&](const fs::path& tmp) {
+    write_file_atomic(tmp / "timing.tcl",
+                      expand_template(tmpl, {{"LIB", tcl_quote(flow::absolute_path(liberty).string())}, {"NETLIST", tcl_quote(a.netlist.string())},
+                                             {"TOP", a.top}, {"CLOCK_NS", std::to_string(clock_ns)}, {"CLOCK_PORT", "clk_i"},
+                                             {"SDC", tcl_quote(sdc.string())}}));
+    run_tool("sta -no_splash -exit " + shell_quote((tmp / "timing.tcl").string()), tmp / "timing.txt", "OpenSTA timing of " + a.label);
+  });
   const fs::path report = dir / "timing.txt";
-  if (!fs::exists(report)) {
-    write_text(dir / "timing.tcl",
-               expand_template(tmpl, {{"LIB", tcl_quote(liberty)}, {"NETLIST", tcl_quote(a.netlist.string())},
-                                      {"TOP", a.top}, {"CLOCK_NS", std::to_string(clock_ns)}, {"CLOCK_PORT", "clk_i"},
-                                      {"SDC", tcl_quote(sdc.string())}}));
-    run_tool("sta -no_splash -exit " + shell_quote((dir / "timing.tcl").string()), dir / "timing.tmp", "OpenSTA timing of " + a.label);
-    fs::rename(dir / "timing.tmp", report);
-  }
   TimingResult t;
   t.clock_ns = clock_ns;
-  const std::string text = read_text(report);
+  const std::string text = read_file(report);
   if (text.find("QSQ_END") == std::string::npos) throw Error("OpenSTA did not finish (see " + report.string() + ")");
   // Split into sections; the critical path is the worst full report among flops and outputs.
   bool any = false;
@@ -269,29 +267,27 @@ FpgaResult fpga_counts(const std::string& family, const std::string& stat_text) 
 
 FpgaResult synth_ice40(const Design& d, const fs::path& work, bool place_and_route) {
   const fs::path scripts = energy_source_dir() / "scripts";
-  const std::string tmpl = read_text(scripts / "ice40.ys.in");
+  const std::string tmpl = read_file(scripts / "ice40.ys.in");
   const fs::path pcf = source_root() / "constraints" / "qsq_ice40.pcf";
-  const std::string h = design_hash(d, tmpl + (place_and_route ? read_text(pcf) : std::string("synth-only")));
-  const fs::path dir = stage_dir(work, "ice40", h);
-  if (!fs::exists(dir / "stat.txt")) {
-    write_text(dir / "ice40.ys", expand_template(tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)},
-                                                        {"STAT", ys_quote((dir / "stat.tmp").string())},
-                                                        {"JSON", ys_quote((dir / "design.json").string())}}));
-    run_tool("yosys -q -s " + shell_quote((dir / "ice40.ys").string()), dir / "yosys.log", "yosys synth_ice40 of " + d.label);
-    fs::rename(dir / "stat.tmp", dir / "stat.txt");
-  }
-  FpgaResult r = fpga_counts("ice40", read_text(dir / "stat.txt"));
+  const std::string h = design_hash(d, tmpl);
+  const fs::path dir = flow::cached_dir(entry_dir(work, "ice40", h), [&](const fs::path& tmp) {
+    write_file_atomic(tmp / "ice40.ys", expand_template(tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)},
+                                                               {"STAT", ys_quote((tmp / "stat.txt").string())},
+                                                               {"JSON", ys_quote((tmp / "design.json").string())}}));
+    run_tool("yosys -q -s " + shell_quote((tmp / "ice40.ys").string()), tmp / "yosys.log", "yosys synth_ice40 of " + d.label);
+  });
+  FpgaResult r = fpga_counts("ice40", read_file(dir / "stat.txt"));
   if (place_and_route) {
     r.device = "hx8k-ct256";
-    const fs::path log = dir / "nextpnr.log";
-    if (!fs::exists(dir / "nextpnr.done")) {
-      run_tool("nextpnr-ice40 --hx8k --package ct256 --seed 1 --freq 50 --timing-allow-fail --json " + shell_quote((dir / "design.json").string()) +
-                   " --pcf " + shell_quote(pcf.string()) + " --asc " + shell_quote((dir / "design.asc").string()),
-               log, "nextpnr-ice40 of " + d.label);
-      write_text(dir / "nextpnr.done", "");
-    }
+    const std::string ph = flow::hash_hex(h + read_file(pcf));
+    const fs::path pnr = flow::cached_dir(entry_dir(work, "ice40-pnr", ph), [&](const fs::path& tmp) {
+      run_tool("nextpnr-ice40 --hx8k --package ct256 --seed 1 --freq 50 --timing-allow-fail --json " +
+                   shell_quote((dir / "design.json").string()) + " --pcf " + shell_quote(pcf.string()) + " --asc " +
+                   shell_quote((tmp / "design.asc").string()),
+               tmp / "nextpnr.log", "nextpnr-ice40 of " + d.label);
+    });
     // The last "Max frequency for clock" line is the final (post-routing) estimate.
-    const std::string text = read_text(log);
+    const std::string text = read_file(pnr / "nextpnr.log");
     std::regex re(R"(Max frequency for clock[^:]*:\s+([0-9.]+)\s+MHz)");
     for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
       r.fmax_mhz = std::stod((*it)[1]);
@@ -301,16 +297,14 @@ FpgaResult synth_ice40(const Design& d, const fs::path& work, bool place_and_rou
 
 FpgaResult synth_xilinx(const Design& d, const fs::path& work) {
   const fs::path scripts = energy_source_dir() / "scripts";
-  const std::string tmpl = read_text(scripts / "xilinx.ys.in");
+  const std::string tmpl = read_file(scripts / "xilinx.ys.in");
   const std::string h = design_hash(d, tmpl);
-  const fs::path dir = stage_dir(work, "xilinx", h);
-  if (!fs::exists(dir / "stat.txt")) {
-    write_text(dir / "xilinx.ys", expand_template(tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)},
-                                                         {"STAT", ys_quote((dir / "stat.tmp").string())}}));
-    run_tool("yosys -q -s " + shell_quote((dir / "xilinx.ys").string()), dir / "yosys.log", "yosys synth_xilinx of " + d.label);
-    fs::rename(dir / "stat.tmp", dir / "stat.txt");
-  }
-  FpgaResult r = fpga_counts("xilinx", read_text(dir / "stat.txt"));
+  const fs::path dir = flow::cached_dir(entry_dir(work, "xilinx", h), [&](const fs::path& tmp) {
+    write_file_atomic(tmp / "xilinx.ys", expand_template(tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)},
+                                                                {"STAT", ys_quote((tmp / "stat.txt").string())}}));
+    run_tool("yosys -q -s " + shell_quote((tmp / "xilinx.ys").string()), tmp / "yosys.log", "yosys synth_xilinx of " + d.label);
+  });
+  FpgaResult r = fpga_counts("xilinx", read_file(dir / "stat.txt"));
   r.device = "xc7 (synth_xilinx, no place and route)";
   return r;
 }

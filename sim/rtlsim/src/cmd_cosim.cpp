@@ -72,9 +72,6 @@ std::string cosim_table(const rtlsim::CosimReport& r) {
   return s;
 }
 
-// Hash of the RTL sources, so the flow stage re-runs when the RTL changes.
-std::string rtl_hash() { return hash_hex(hash_dir(QSQ_RTL_DIR, {".sv", ".vlt"})); }
-
 struct Options {
   rtlsim::CosimOptions c;
   bool no_gate = false;
@@ -129,10 +126,12 @@ void register_cosim(CLI::App& app) {
     if (r.mismatches() != 0) throw Failure(fmt::format("{} of {} results differ from the golden model", r.mismatches(), r.vectors()));
   });
 
-  add_flow_stage(FlowStage{
-      "cosim", "RTL co-simulation against the golden model",
-      [](const FlowContext& ctx) { return fmt::format("cosim rtl={} quick={}", rtl_hash(), ctx.quick); },
-      [](const FlowContext& ctx) {
+  flow::add_stage({
+      .name = "cosim",
+      .title = "RTL co-simulation against the golden model",
+      .code = {"rtlsim"},
+      .params = [](const StageContext&) { return std::string("presets default, small; seed 1"); },
+      .run = [](StageContext& ctx) {
         nlohmann::json out = json_header();
         out["presets"] = nlohmann::json::array();  // cached as plain JSON
         for (const char* preset : {"default", "small"}) {
@@ -148,7 +147,7 @@ void register_cosim(CLI::App& app) {
         }
         return out;
       },
-      [](const nlohmann::json& j, const FlowContext&) {
+      .markdown = [](const nlohmann::json& j, const StageContext&) {
         std::string md = "Verilated `qsq_array` (and `qsq_lane`) against the golden model, "
                          "random back-pressure and valid gaps; every result scored.\n\n"
                          "| preset | W | N | AccW | seed | exhaustive | vectors | mismatches |\n|---|---|---|---|---|---|---|---|\n";

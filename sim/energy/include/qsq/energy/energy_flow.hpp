@@ -83,15 +83,13 @@ struct EnergyReport {
 
 EnergyReport run_energy(const EnergyOptions& o);
 
-// qsq_array of shape `s` with clock gating on or off and the given lanes (the RTL parameters
-// GateEn, ExactLane, BoundLane): the designs run_energy measures.
-Design array_variant(const ArrayShape& s, bool gate, LaneKind lane);
-
 // The nets that cost the most energy in one measured block (name, driver cell, fanout, load, slew,
 // toggles per cycle, pJ per MAC) and totals per net class; the evidence behind a goal.
 nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::string& liberty, int top);
 
-// Default workload: "real" when a trace of the trained network exists, else "stationary".
+// The operand trace `qsq flow` writes with its default output directory: out/operands.trace.
+fs::path default_trace();
+// Default workload: "real" when default_trace() exists (then *trace names it), else "stationary".
 std::string default_workload(std::string* trace);
 
 }  // namespace qsq::energy

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "qsq/energy/stimulus.hpp"
+
 namespace qsq::energy {
 
 namespace fs = std::filesystem;
@@ -64,6 +66,10 @@ FpgaResult synth_ice40(const Design& d, const fs::path& work, bool place_and_rou
 FpgaResult synth_xilinx(const Design& d, const fs::path& work);
 
 // Hash of everything a synthesis depends on (sources, parameters, scripts, tool versions).
+// qsq_array of shape `s` with clock gating on or off and the given lanes (the RTL parameters
+// GateEn, ExactLane, BoundLane): the designs run_energy measures and qsq synth reports.
+Design array_variant(const ArrayShape& s, bool gate, LaneKind lane);
+
 std::string design_hash(const Design& d, const std::string& extra);
 
 }  // namespace qsq::energy

@@ -1,0 +1,135 @@
+// Atomic files and cache entries: complete or absent, never half there, also when the writer is
+// killed mid-way or two writers race for the same entry.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "qsq/error.hpp"
+#include "qsq/flow/atomic_file.hpp"
+#include "temp_dir.hpp"
+
+namespace fs = std::filesystem;
+namespace qf = qsq::flow;
+using qsq_test::listing;
+using qsq_test::TempDir;
+
+TEST(AtomicFile, WritesReplacesAndLeavesNoTemporary) {
+  TempDir d;
+  const fs::path p = d / "sub" / "a.txt";
+  qf::write_file_atomic(p, "one");
+  EXPECT_EQ(qf::read_file(p), "one");
+  qf::write_file_atomic(p, "two, longer");
+  EXPECT_EQ(qf::read_file(p), "two, longer");
+  EXPECT_EQ(listing(d.path()), (std::vector<std::string>{"sub", "sub/a.txt"}));
+}
+
+TEST(AtomicFile, FailureKeepsTheOldFileAndNamesThePath) {
+  TempDir d;
+  fs::create_directories(d / "x.txt" / "inside");  // the target is a directory: rename must fail
+  try {
+    qf::write_file_atomic(d / "x.txt", "data");
+    FAIL() << "no error";
+  } catch (const qsq::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::is_directory(d / "x.txt" / "inside"));
+  EXPECT_EQ(listing(d.path()), (std::vector<std::string>{"x.txt", "x.txt/inside"}));
+  EXPECT_THROW(qf::write_file_atomic(d / "missing" / "f", "x", qf::ParentDirs::must_exist), qsq::Error);
+  EXPECT_FALSE(fs::exists(d / "missing"));
+}
+
+TEST(AtomicFile, TemporaryNamesAreRecognised) {
+  const fs::path t = qf::temp_sibling("out/cache/energy.json");
+  EXPECT_EQ(t.parent_path(), fs::path("out/cache"));
+  EXPECT_TRUE(qf::is_temp_name(t));
+  EXPECT_FALSE(qf::is_temp_name("out/cache/energy.json"));
+  EXPECT_NE(qf::temp_sibling("a"), qf::temp_sibling("a"));
+}
+
+TEST(CachedDir, BuildsOnceThenReuses) {
+  TempDir d;
+  int builds = 0;
+  bool built = false;
+  auto build = [&](const fs::path& tmp) {
+    ++builds;
+    EXPECT_TRUE(qf::is_temp_name(tmp));
+    qf::write_file_atomic(tmp / "result.txt", "r");
+  };
+  const fs::path e = qf::cached_dir(d / "cache" / "entry-1", build, &built);
+  EXPECT_TRUE(built);
+  EXPECT_EQ(qf::read_file(e / "result.txt"), "r");
+  EXPECT_EQ(qf::cached_dir(d / "cache" / "entry-1", build, &built), e);
+  EXPECT_FALSE(built);
+  EXPECT_EQ(builds, 1);
+  EXPECT_EQ(listing(d / "cache"), (std::vector<std::string>{"entry-1", "entry-1/result.txt"}));
+}
+
+TEST(CachedDir, AFailedBuildLeavesNothing) {
+  TempDir d;
+  EXPECT_THROW(qf::cached_dir(d / "entry", [](const fs::path& tmp) {
+                 qf::write_file_atomic(tmp / "half.txt", "half");
+                 throw qsq::Error("tool failed");
+               }),
+               qsq::Error);
+  EXPECT_TRUE(listing(d.path()).empty());
+}
+
+TEST(CachedDir, RacingBuildersPublishOneCompleteEntry) {
+  TempDir d;
+  std::atomic<int> builds{0};
+  std::vector<std::thread> threads;
+  std::vector<fs::path> got(4);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      got[t] = qf::cached_dir(d / "entry", [&](const fs::path& tmp) {
+        ++builds;
+        qf::write_file_atomic(tmp / "r.txt", "thread " + std::to_string(t));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      });
+    });
+  for (auto& th : threads) th.join();
+  for (const auto& g : got) EXPECT_EQ(g, d / "entry");
+  EXPECT_GE(builds.load(), 1);
+  EXPECT_EQ(listing(d.path()), (std::vector<std::string>{"entry", "entry/r.txt"}));
+}
+
+// A writer killed in the middle of building an entry leaves no entry that a later run would
+// trust; the later run builds it again.
+TEST(CachedDir, KilledBuilderLeavesNoTrustedEntry) {
+  TempDir d;
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    qf::cached_dir(d / "entry", [&](const fs::path& tmp) {
+      qf::write_file_atomic(tmp / "part1.txt", "first half");
+      (void)!::write(ready[1], "x", 1);
+      ::pause();  // killed here
+      qf::write_file_atomic(tmp / "part2.txt", "second half");
+    });
+    ::_exit(0);
+  }
+  char c;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_FALSE(fs::exists(d / "entry"));
+  bool built = false;
+  qf::cached_dir(d / "entry", [](const fs::path& tmp) {
+    qf::write_file_atomic(tmp / "part1.txt", "first half");
+    qf::write_file_atomic(tmp / "part2.txt", "second half");
+  }, &built);
+  EXPECT_TRUE(built);
+  EXPECT_EQ(qf::read_file(d / "entry" / "part2.txt"), "second half");
+  ::close(ready[0]);
+  ::close(ready[1]);
+}

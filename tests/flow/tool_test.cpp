@@ -1,0 +1,70 @@
+// External tool runs: an absolute working directory whatever the caller's, errors that name the
+// log, and an interrupted child that ends qsq too.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qsq/error.hpp"
+#include "qsq/flow/atomic_file.hpp"
+#include "qsq/flow/tool.hpp"
+#include "temp_dir.hpp"
+
+namespace fs = std::filesystem;
+namespace qf = qsq::flow;
+using qsq_test::TempDir;
+
+TEST(Tool, RunsInTheLogsDirectoryFromAnyCurrentDirectory) {
+  TempDir d;
+  d.enter();
+  fs::create_directories("elsewhere");
+  fs::current_path("elsewhere");
+  // A relative log path: the tool still runs in that directory, given as an absolute path.
+  qf::run_tool("pwd > where.txt; echo ok", "../work/step/tool.log", "pwd");
+  const std::string where = qf::read_file(d / "work" / "step" / "where.txt");
+  EXPECT_EQ(fs::path(where.substr(0, where.find('\n'))), fs::canonical(d / "work" / "step"));
+  EXPECT_EQ(qf::read_file(d / "work" / "step" / "tool.log"), "ok\n");
+  EXPECT_EQ(qf::absolute_path("a/../b"), fs::current_path() / "b");
+}
+
+TEST(Tool, FailureNamesTheToolTheLogAndTheLastLines) {
+  TempDir d;
+  try {
+    qf::run_tool("echo first; echo 'the reason'; exit 3", d / "t.log", "mytool of design X");
+    FAIL() << "no error";
+  } catch (const qsq::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("mytool of design X failed with exit status 3"), std::string::npos) << m;
+    EXPECT_NE(m.find((d / "t.log").string()), std::string::npos) << m;
+    EXPECT_NE(m.find("the reason"), std::string::npos) << m;
+  }
+  EXPECT_THROW(qf::run_tool("no-such-program-qsq --x", d / "u.log", "missing tool"), qsq::Error);
+}
+
+TEST(Tool, VersionsAndCapture) {
+  EXPECT_EQ(qf::capture("echo hello"), "hello\n");
+  EXPECT_EQ(qf::capture("exit 1"), "");
+  EXPECT_EQ(qf::external_tool_version("no-such-program-qsq"), "");
+  EXPECT_NE(qf::external_tool_version("sh"), "x");  // any answer, memoised without error
+  EXPECT_EQ(qf::shell_quote("a'b c"), "'a'\\''b c'");
+}
+
+// A tool killed by SIGINT (a Ctrl-C to the process group) ends qsq with SIGINT rather than
+// letting it carry on as if the tool had merely failed.
+TEST(Tool, InterruptedToolEndsTheCaller) {
+  TempDir d;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    try {
+      qf::run_tool("kill -INT $$", d / "k.log", "self-interrupting tool");
+    } catch (...) {
+      ::_exit(10);
+    }
+    ::_exit(11);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGINT);
+}
