@@ -6,11 +6,7 @@
 #      a later run would trust, and the next run completes.
 #   flow_robustness_test.sh QSQ_EXE
 set -euo pipefail
-qsq=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$1"
 py() { /usr/bin/python3 -c "$@"; }
 
 echo "== 1. yosys missing from PATH: qsq flow --quick --only metrics,synth,codec"

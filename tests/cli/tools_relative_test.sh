@@ -6,11 +6,7 @@
 # make runs inside its --Mdir) fails here on the first, cold run.
 #   tools_relative_test.sh QSQ_EXE
 set -euo pipefail
-qsq=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$1"
 json_get() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {'d': d}))" "$@"; }
 
 echo "== qsq synth --preset small --quick (yosys, OpenSTA) with --work w"

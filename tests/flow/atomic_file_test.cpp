@@ -12,7 +12,7 @@
 
 #include "qsq/error.hpp"
 #include "qsq/flow/atomic_file.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 namespace qf = qsq::flow;
@@ -103,24 +103,16 @@ TEST(CachedDir, RacingBuildersPublishOneCompleteEntry) {
 // trust; the later run builds it again.
 TEST(CachedDir, KilledBuilderLeavesNoTrustedEntry) {
   TempDir d;
-  int ready[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    qf::cached_dir(d / "entry", [&](const fs::path& tmp) {
-      qf::write_file_atomic(tmp / "part1.txt", "first half");
-      (void)!::write(ready[1], "x", 1);
-      ::pause();  // killed here
-      qf::write_file_atomic(tmp / "part2.txt", "second half");
-    });
-    ::_exit(0);
-  }
-  char c;
-  ASSERT_EQ(::read(ready[0], &c, 1), 1);
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int status = qsq_test::kill_when_ready(
+      [&](const std::function<void()>& ready) {
+        qf::cached_dir(d / "entry", [&](const fs::path& tmp) {
+          qf::write_file_atomic(tmp / "part1.txt", "first half");
+          ready();
+          ::pause();  // killed here
+          qf::write_file_atomic(tmp / "part2.txt", "second half");
+        });
+      },
+      SIGTERM);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_FALSE(fs::exists(d / "entry"));
   bool built = false;
@@ -130,6 +122,4 @@ TEST(CachedDir, KilledBuilderLeavesNoTrustedEntry) {
   }, &built);
   EXPECT_TRUE(built);
   EXPECT_EQ(qf::read_file(d / "entry" / "part2.txt"), "second half");
-  ::close(ready[0]);
-  ::close(ready[1]);
 }

@@ -11,7 +11,7 @@
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/flow/progress.hpp"
 #include "qsq/flow/stage.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 namespace qf = qsq::flow;
@@ -188,30 +188,22 @@ TEST(FlowStages, UnknownCodeUnitFailsTheStage) {
 // interrupted one has none, and the next run recomputes just that one (and what follows it).
 TEST(FlowStages, InterruptedRunLeavesNothingTrusted) {
   TempDir d;
-  int ready[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    Fake f;
-    auto st = f.stages();
-    for (auto& s : st)
-      if (s.name == "quantize")
-        s.run = [&](qf::StageContext& ctx) -> json {
-          qf::write_file_atomic(ctx.work_dir / "quantize.txt", "partial");
-          (void)!::write(ready[1], "x", 1);
-          ::pause();
-          return json{{"v", -1}};
-        };
-    qf::set_quiet(true);
-    qf::run_flow(st, {.out = d / "out", .quick = true, .force = false, .only = {}, .code_units = &f.units});
-    ::_exit(0);
-  }
-  char c;
-  ASSERT_EQ(::read(ready[0], &c, 1), 1);
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int status = qsq_test::kill_when_ready(
+      [&](const std::function<void()>& ready) {
+        Fake f;
+        auto st = f.stages();
+        for (auto& s : st)
+          if (s.name == "quantize")
+            s.run = [&](qf::StageContext& ctx) -> json {
+              qf::write_file_atomic(ctx.work_dir / "quantize.txt", "partial");
+              ready();
+              ::pause();
+              return json{{"v", -1}};
+            };
+        qf::set_quiet(true);
+        qf::run_flow(st, {.out = d / "out", .quick = true, .force = false, .only = {}, .code_units = &f.units});
+      },
+      SIGTERM);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_TRUE(fs::exists(d / "out" / "cache" / "train.json"));
   EXPECT_FALSE(fs::exists(d / "out" / "cache" / "quantize.json"));
@@ -221,6 +213,4 @@ TEST(FlowStages, InterruptedRunLeavesNothingTrusted) {
   EXPECT_FALSE(r["quantize"]["cached"].get<bool>());
   EXPECT_EQ(r["quantize"]["result"]["v"], 8 + 5);
   EXPECT_EQ(qf::read_file(d / "out" / "work" / "quantize" / "quantize.txt"), "13");
-  ::close(ready[0]);
-  ::close(ready[1]);
 }

@@ -8,7 +8,7 @@
 #include "qsq/error.hpp"
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/flow/tool.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 namespace qf = qsq::flow;
