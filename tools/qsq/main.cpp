@@ -6,8 +6,21 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
-#include "commands.hpp"
+#include "cmd_flow.hpp"
+#include "cmd_metrics.hpp"
 #include "qsq/error.hpp"
+#ifdef QSQ_HAVE_inspect
+#include "inspect.hpp"
+#endif
+#ifdef QSQ_HAVE_cosim
+#include "cmd_cosim.hpp"
+#endif
+#ifdef QSQ_HAVE_net
+#include "cmd_net.hpp"
+#endif
+#ifdef QSQ_HAVE_energy
+#include "cmd_energy.hpp"
+#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"qsq: quality scalable quantization -- golden model, hardware generation, co-simulation, "

@@ -60,7 +60,6 @@ struct FloatNet {
   std::int64_t macs() const;
   std::int64_t num_weights() const;
   std::int64_t num_biases() const;
-  int num_classes() const { return layers.empty() ? 0 : layers.back().out_shape().c; }
 };
 
 // Folds and groups a sequential chain. Throws Error naming the op and the problem for anything

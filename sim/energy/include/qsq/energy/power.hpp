@@ -53,7 +53,6 @@ class PowerModel {
   Energy evaluate(const std::vector<std::uint64_t>& toggles, std::uint64_t cycles, double period_ns) const;
 
   const std::vector<NetInfo>& nets() const { return nets_; }
-  bool clock_cell(int inst) const { return clock_cell_[inst]; }  // sequential or clock gate
   std::vector<int> gated_clock_nets() const;
   double voltage() const { return voltage_; }
   // Energy (pJ) of one pin's internal power over the interval (input pins; 0 for pins without tables).

@@ -6,8 +6,9 @@
 
 #include <iostream>
 
+#include "cmd_flow.hpp"
+
 #include "cli.hpp"
-#include "commands.hpp"
 #include "qsq/error.hpp"
 
 namespace qsq::cli {

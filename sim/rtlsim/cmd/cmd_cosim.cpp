@@ -1,5 +1,5 @@
 // `qsq cosim`: the Verilated RTL against the golden model, and its `qsq flow` stage.
-#include "qsq/rtlsim/cmd_cosim.hpp"
+#include "cmd_cosim.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

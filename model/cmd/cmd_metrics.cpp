@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cmd_metrics.hpp"
+
 #include "cli.hpp"
-#include "commands.hpp"
-#include "metrics_report.hpp"
 #include "qsq/metrics.hpp"
 #include "qsq/quantize.hpp"
 #include "qsq/synthetic.hpp"

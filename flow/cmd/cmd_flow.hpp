@@ -1,0 +1,12 @@
+// Description: `qsq flow`, the main job: the flow engine (qsq/flow/stage.hpp) over every stage the
+// parts registered; library qsq_cmd_flow.
+// Usage: qsq::cli::register_flow(app);
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace qsq::cli {
+void register_flow(CLI::App& app);
+}  // namespace qsq::cli
