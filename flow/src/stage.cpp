@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
@@ -228,7 +229,7 @@ class FlowRunner {
     const fs::path cache = out_ / "cache" / (s.name + ".json");
     const fs::path log = ctx.work_dir / "stage.log";
     const auto t0 = std::chrono::steady_clock::now();
-    bool cached = false;
+    bool cached = false, ran = false;
     json entry;
     try {
       std::error_code ec;
@@ -241,6 +242,7 @@ class FlowRunner {
       if (cached) {
         progress(fmt::format("[flow {}/{}] {}: inputs unchanged, reusing {}", i, n, s.name, shown(cache)));
       } else {
+        ran = true;
         ProgressLog stage_log(log);
         progress(fmt::format("[flow {}/{}] {}: {} ...", i, n, s.name, s.title));
         try {
@@ -253,6 +255,8 @@ class FlowRunner {
         write_file_atomic(cache, entry.dump(1));
       }
     } catch (const std::exception& ex) {
+      // The log holds the whole message (also when the stage failed before its run started).
+      if (!ran) std::ofstream(log, std::ios::app) << "error: " << ex.what() << '\n';
       d.status = "failed";
       e["status"] = "failed";
       e["cached"] = false;

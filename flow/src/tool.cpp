@@ -157,10 +157,11 @@ std::string external_tool_version(const std::string& tool) {
   std::lock_guard lock(mu);
   if (auto it = memo.find(tool); it != memo.end()) return it->second;
   static const std::map<std::string, std::string> flag = {
-      {"yosys", "-V"}, {"sta", "-version"}, {"iverilog", "-V 2>/dev/null | head -n 1"}, {"gnuplot", "--version"}};
+      {"yosys", "-V"}, {"sta", "-version"}, {"iverilog", "-V 2>/dev/null | head -n 1; true"}, {"gnuplot", "--version"}};
   const auto f = flag.find(tool);
+  // Some tools (nextpnr-ice40) print their version on stderr.
   std::string v = capture("command -v " + shell_quote(tool) + " >/dev/null && " + shell_quote(tool) + " " +
-                          (f == flag.end() ? std::string("--version") : f->second) + " </dev/null");
+                          (f == flag.end() ? std::string("--version") : f->second) + " </dev/null 2>&1");
   while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
   return memo[tool] = v;
 }

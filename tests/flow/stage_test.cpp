@@ -182,6 +182,8 @@ TEST(FlowStages, UnknownCodeUnitFailsTheStage) {
   auto r = by_name(f.run(d / "out").json);
   EXPECT_EQ(r["metrics"]["status"], "failed");
   EXPECT_NE(r["metrics"]["error"].get<std::string>().find("unknown code unit"), std::string::npos);
+  // The stage failed before it ran: its log still says why.
+  EXPECT_NE(qf::read_file(r["metrics"]["log"].get<std::string>()).find("unknown code unit"), std::string::npos);
 }
 
 // SIGTERM in the middle of a stage: the stages before it keep their cache entries, the

@@ -49,6 +49,17 @@ TEST(Tool, VersionsAndCapture) {
   EXPECT_EQ(qf::shell_quote("a'b c"), "'a'\\''b c'");
 }
 
+// A version printed on stderr counts too (nextpnr-ice40 does that).
+TEST(Tool, VersionOnStderr) {
+  TempDir d;
+  qf::write_file_atomic(d / "qsq-fake-tool", "#!/bin/sh\necho 'fake tool 1.2' >&2\n");
+  fs::permissions(d / "qsq-fake-tool", fs::perms::owner_all);
+  const std::string old_path = std::getenv("PATH");
+  ::setenv("PATH", (d.path().string() + ":" + old_path).c_str(), 1);
+  EXPECT_EQ(qf::external_tool_version("qsq-fake-tool"), "fake tool 1.2");
+  ::setenv("PATH", old_path.c_str(), 1);
+}
+
 // A tool killed by SIGINT (a Ctrl-C to the process group) ends qsq with SIGINT rather than
 // letting it carry on as if the tool had merely failed.
 TEST(Tool, InterruptedToolEndsTheCaller) {
