@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Every qsq command that drives an external tool (Yosys, OpenSTA, nextpnr-ice40, Verilator, the
-# Verilated gate-level simulators, gnuplot), run as a new user would: from an empty temporary
-# directory, with a relative work directory, once from the directory above the work directory and
-# once from a sibling directory. A relative path handed to a tool that changes directory (Verilator's
-# make runs inside its --Mdir) fails here on the first, cold run.
+# Every qsq command that drives an external tool (Yosys, OpenSTA, Verilator, the Verilated
+# gate-level simulators), run as a new user would: from an empty temporary directory, with a
+# relative work directory, once from the directory above the work directory and once from a sibling
+# directory. A relative path handed to a tool that changes directory (Verilator's make runs inside
+# its --Mdir) fails here on the first, cold run. The FPGA synthesis and gnuplot run in the main job
+# itself, which scripts/main-job-check.sh runs the same way (relative out/, fresh clone, cold);
+# nextpnr-ice40 runs in the full main job only.
 #   tools_relative_test.sh QSQ_EXE
 set -euo pipefail
 source "$(dirname "$0")/lib.sh" "$1"
@@ -13,9 +15,7 @@ echo "== qsq synth --preset small --quick (yosys, OpenSTA) with --work w"
 "$qsq" synth --preset small --quick --no-fpga --work w --json > synth.json || fail "qsq synth"
 [ "$(json_get synth.json 'd["designs"][0]["asic"]["flops"] > 0')" = True ] || fail "synth reported no flops"
 
-echo "== qsq synth --preset default (iCE40 synthesis, nextpnr-ice40) from a sibling directory with --work ../fpga"
-mkdir sib && (cd sib && "$qsq" synth --no-pnr --work ../fpga --json > ../fpga.json) || fail "qsq synth FPGA"
-[ "$(json_get fpga.json 'd["ice40"]["luts"] > 0')" = True ] || fail "iCE40 synthesis reported no LUTs"
+mkdir sib
 
 echo "== qsq energy --preset small (Verilator gate-level build and run) from a sibling directory with --work ../w"
 (cd sib && "$qsq" energy --preset small --workload stationary --cycles 200 --work ../w --saif saif --json > ../energy.json) \
@@ -38,6 +38,6 @@ V
 [ "$(json_get cm2.json 'd["mae"] == 0')" = True ] || fail "an exact multiplier must have mae 0"
 
 echo "== nothing was written outside the temporary directory's own folders"
-for d in w fpga cm; do [ -d "$d/cache" ] || fail "no cache in $d"; done
+for d in w cm; do [ -d "$d/cache" ] || fail "no cache in $d"; done
 [ ! -e sib/w ] && [ ! -e sib/cm ] || fail "a relative work directory was taken from the wrong place"
 echo "all tool-driving commands passed with relative work directories"
