@@ -63,6 +63,8 @@ template <class T> inline long long to_ll(const T& x) { return x.to_int64(); }
 
 #else
 #include <cstdint>
+
+#include "qsq/bits.hpp"  // the golden model's sign extension and fields (standard library only)
 namespace qsq_hls {
 
 // A W-bit two's complement (Signed) or unsigned integer held in 64 bits. Arithmetic promotes to
@@ -85,9 +87,8 @@ class Bits {
   constexpr Bits& operator^=(long long o) { v_ = wrap(v_ ^ o); return *this; }
 
   static constexpr long long wrap(long long v) {
-    const auto u = static_cast<std::uint64_t>(v) << (64 - W);
-    return Signed ? static_cast<long long>(static_cast<std::int64_t>(u) >> (64 - W))
-                  : static_cast<long long>(u >> (64 - W));
+    return Signed ? static_cast<long long>(qsq::sign_extend(static_cast<std::uint64_t>(v), W))
+                  : static_cast<long long>(qsq::to_field(v, W));
   }
 
  private:

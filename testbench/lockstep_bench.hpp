@@ -20,10 +20,14 @@
 #include "lockstep_options.hpp"
 #include "lockstep_scoreboard.hpp"
 #include "lockstep_stimulus.hpp"
+#include "qsq/bits.hpp"
 #include "qsq_array_model.hpp"
 #include "sc_port_types.hpp"
 
 namespace qsq_tb {
+
+using qsq_sc::port_t;
+using qsq_sc::QsqArrayModel;
 
 template <class C, class Rtl = void>
 class LockstepBench : public sc_core::sc_module {
@@ -177,7 +181,7 @@ class LockstepBench : public sc_core::sc_module {
       std::int64_t expect = 0;
       if (!score_.on_result(static_cast<std::uint64_t>(d.res_data.read()), &expect)) {
         ++stats_.score_mismatches;
-        report("result " + std::to_string(sign_extend(static_cast<std::uint64_t>(d.res_data.read()), A)) +
+        report("result " + std::to_string(qsq::sign_extend(static_cast<std::uint64_t>(d.res_data.read()), A)) +
                " expected " + std::to_string(expect) + " (latest load: " + score_.weights_from() + ")");
       }
       ++stats_.results;
@@ -261,28 +265,28 @@ class LockstepBench : public sc_core::sc_module {
       cfg_bypass_.write(current_.bypass);
       std::uint64_t codes = 0, plain = 0;
       for (int i = 0; i < N; ++i) {
-        codes = put_field(codes, i * B, B, current_.codes[i]);
-        plain = put_field(plain, i * W, W, current_.plain[i]);
+        codes = qsq::put_field(codes, i * B, B, current_.codes[i]);
+        plain = qsq::put_field(plain, i * W, W, current_.plain[i]);
       }
       wld_codes_.write(static_cast<port_t<N * B>>(codes));
       wld_scale_.write(static_cast<port_t<W - 1>>(current_.scale));
       wld_plain_.write(static_cast<port_t<N * W>>(plain));
     } else if (gen_.chance(0.3)) {  // configuration and weight lines are ignored without a load
-      cfg_q_.write(static_cast<port_t<4>>(field(gen_.garbage(), 0, 4)));
-      cfg_p_.write(static_cast<port_t<5>>(field(gen_.garbage(), 0, 5)));
-      cfg_codebook_.write(static_cast<port_t<2>>(field(gen_.garbage(), 0, 2)));
+      cfg_q_.write(static_cast<port_t<4>>(qsq::get_field(gen_.garbage(), 0, 4)));
+      cfg_p_.write(static_cast<port_t<5>>(qsq::get_field(gen_.garbage(), 0, 5)));
+      cfg_codebook_.write(static_cast<port_t<2>>(qsq::get_field(gen_.garbage(), 0, 2)));
       cfg_bypass_.write(gen_.chance(0.5));
-      wld_codes_.write(static_cast<port_t<N * B>>(field(gen_.garbage(), 0, N * B)));
-      wld_plain_.write(static_cast<port_t<N * W>>(field(gen_.garbage(), 0, N * W)));
+      wld_codes_.write(static_cast<port_t<N * B>>(qsq::get_field(gen_.garbage(), 0, N * B)));
+      wld_plain_.write(static_cast<port_t<N * W>>(qsq::get_field(gen_.garbage(), 0, N * W)));
     }
     if (beat) {
       std::uint64_t data = 0;
-      for (int i = 0; i < N; ++i) data = put_field(data, i * W, W, current_.acts[i]);
+      for (int i = 0; i < N; ++i) data = qsq::put_field(data, i * W, W, current_.acts[i]);
       act_data_.write(static_cast<port_t<N * W>>(data));
-      act_psum_.write(static_cast<port_t<A>>(field(static_cast<std::uint64_t>(current_.psum), 0, A)));
+      act_psum_.write(static_cast<port_t<A>>(qsq::to_field(current_.psum, A)));
     } else if (gen_.chance(0.3)) {  // activation lines are ignored without a valid
-      act_data_.write(static_cast<port_t<N * W>>(field(gen_.garbage(), 0, N * W)));
-      act_psum_.write(static_cast<port_t<A>>(field(gen_.garbage(), 0, A)));
+      act_data_.write(static_cast<port_t<N * W>>(qsq::get_field(gen_.garbage(), 0, N * W)));
+      act_psum_.write(static_cast<port_t<A>>(qsq::get_field(gen_.garbage(), 0, A)));
     }
   }
 
@@ -307,8 +311,8 @@ class LockstepBench : public sc_core::sc_module {
     s << "model vs rtl: wld_ready " << model_out_.wld_ready.read() << "/" << rtl_out_.wld_ready.read()
       << " act_ready " << model_out_.act_ready.read() << "/" << rtl_out_.act_ready.read()
       << " res_valid " << model_out_.res_valid.read() << "/" << rtl_out_.res_valid.read()
-      << " res_data " << sign_extend(static_cast<std::uint64_t>(model_out_.res_data.read()), A) << "/"
-      << sign_extend(static_cast<std::uint64_t>(rtl_out_.res_data.read()), A)
+      << " res_data " << qsq::sign_extend(static_cast<std::uint64_t>(model_out_.res_data.read()), A) << "/"
+      << qsq::sign_extend(static_cast<std::uint64_t>(rtl_out_.res_data.read()), A)
       << " (rst_ni " << rst_n_.read() << ", wld_valid " << wld_valid_.read() << ", act_valid "
       << act_valid_.read() << ", res_ready " << res_ready_.read() << ")";
     report(s.str());

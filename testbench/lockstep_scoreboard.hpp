@@ -1,7 +1,7 @@
-// Description: the golden-model scoreboard of the lock-step testbench. It follows the accepted
-// transactions (loads, beats, resets) and predicts every result with the golden model only
-// (qsq::codebook decode, qsq::qs_weight, qsq::wrap_acc), never with the HLS C++ the SystemC
-// model is built from, so a shared bug cannot hide.
+// Description: the golden-model scoreboard of the lock-step testbench: a thin bridge from the
+// accepted port transactions (loads, beats, resets) to the golden transaction model
+// (qsq::ArrayModel, qsq/transaction.hpp), which predicts every result. It never uses the HLS C++
+// the SystemC model is built from, so a shared bug cannot hide.
 // Usage:
 //   qsq_tb::Scoreboard<C> sb(/*exact_lane=*/false);
 //   sb.on_load(txn); sb.on_beat(txn); sb.on_reset();
@@ -12,37 +12,41 @@
 #include <string>
 
 #include "lockstep_stimulus.hpp"
-#include "qsq/codebook.hpp"
-#include "qsq/csd.hpp"
-#include "qsq/params.hpp"
-#include "sc_port_types.hpp"
+#include "qsq/bits.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq_tb {
 
 template <class C>
 class Scoreboard {
  public:
-  explicit Scoreboard(bool exact_lane) : exact_lane_(exact_lane) {}
+  explicit Scoreboard(bool exact_lane)
+      : array_(C::width, C::lanes, C::code_bits, C::acc_width,
+               exact_lane ? qsq::LaneKind::exact : qsq::LaneKind::csd) {}
 
   void on_reset() {
     pending_.clear();
-    for (auto& w : weight_) w = 0;  // the bank clears to all-zero weights
+    array_.reset();  // the bank clears to all-zero weights
     weights_from_ = "reset (all-zero weights)";
   }
 
   void on_load(const Txn<C>& t) {
-    const auto id = t.codebook == 3 ? qsq::CodebookId::pow2 : static_cast<qsq::CodebookId>(t.codebook);
-    const qsq::Quality quality = exact_lane_ ? qsq::Quality{qsq::max_digits(C::width), 0}
-                                             : qsq::resolve_quality({t.q, t.p}, C::width);
-    const auto& cb = qsq::codebook(id, C::code_bits);
-    for (int i = 0; i < C::lanes; ++i) {
-      const std::int32_t w = t.bypass ? t.plain[i] : cb.decode(t.codes[i], t.scale);
-      weight_[i] = qsq::qs_weight(w, quality);
-    }
+    qsq::WeightLoad ld;
+    ld.quality = {t.q, t.p};  // q = 0 is the RTL's shorthand for exact
+    // The 2-bit codebook field: 3 decodes as pow2.
+    ld.codebook = t.codebook == 3 ? qsq::CodebookId::pow2 : static_cast<qsq::CodebookId>(t.codebook);
+    ld.bypass = t.bypass;
+    if (t.bypass) ld.plain.assign(t.plain, t.plain + C::lanes);
+    else ld.codes.assign(t.codes, t.codes + C::lanes);
+    ld.scale = t.scale;
+    array_.load(ld);
     ++loads_;
     weights_from_ = "q=" + std::to_string(t.q) + " p=" + std::to_string(t.p) + " codebook=" + std::to_string(t.codebook) +
                     (t.bypass ? " bypass" : "") + " weights";
-    for (int i = 0; i < C::lanes; ++i) weights_from_ += " " + std::to_string(weight_[i]);
+    for (auto w : array_.held()) {
+      weights_from_ += ' ';
+      weights_from_ += std::to_string(w);
+    }
   }
 
   // Where the held weights came from (for mismatch messages): the load's configuration and the
@@ -50,9 +54,10 @@ class Scoreboard {
   const std::string& weights_from() const { return weights_from_; }
 
   void on_beat(const Txn<C>& t) {
-    std::int64_t r = t.psum;
-    for (int i = 0; i < C::lanes; ++i) r += std::int64_t{t.acts[i]} * weight_[i];
-    pending_.push_back(qsq::wrap_acc(r, C::acc_width));
+    qsq::DotBeat beat;
+    beat.a.assign(t.acts, t.acts + C::lanes);
+    beat.psum = t.psum;
+    pending_.push_back(array_.dot(beat));
   }
 
   // A result transferred with raw port bits `bits`. Returns false on a mismatch or when no
@@ -65,7 +70,7 @@ class Scoreboard {
     }
     *expect = pending_.front();
     pending_.pop_front();
-    return sign_extend(bits, C::acc_width) == *expect;
+    return qsq::sign_extend(bits, C::acc_width) == *expect;
   }
 
   std::size_t in_flight() const { return pending_.size(); }
@@ -73,8 +78,7 @@ class Scoreboard {
   long long loads() const { return loads_; }
 
  private:
-  bool exact_lane_;
-  std::int32_t weight_[C::lanes] = {};
+  qsq::ArrayModel array_;
   std::deque<std::int64_t> pending_;
   std::string weights_from_ = "reset (all-zero weights)";
   long long results_ = 0, loads_ = 0;

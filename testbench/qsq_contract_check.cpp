@@ -2,7 +2,8 @@
 // docs/hardware.md, cycle by cycle, against the SystemC model and (separately) the Verilated RTL:
 // a load, five beats, one stall cycle; then a reset, after which a beat without a load must return
 // its psum. The expected table is transcribed from the document, the expected data from the
-// golden model, so this checks each description against the contract, not against each other.
+// golden transaction model, so this checks each description against the contract, not against
+// each other.
 // Usage: qsq_contract_check [--preset default|small] [--target model|rtl]   (exit 1 on a deviation)
 #include <cstdint>
 #include <cstdlib>
@@ -14,9 +15,9 @@
 
 #include <systemc>
 
-#include "qsq/codebook.hpp"
-#include "qsq/csd.hpp"
+#include "qsq/bits.hpp"
 #include "qsq/defaults.hpp"
+#include "qsq/transaction.hpp"
 #include "qsq_array_model.hpp"
 #include "qsq_hls_config.hpp"
 #include "sc_port_types.hpp"
@@ -28,7 +29,7 @@
 
 namespace {
 
-using qsq_tb::port_t;
+using qsq_sc::port_t;
 
 // One row of the diagram: inputs of the cycle and the outputs expected just before its rising
 // edge. beat / result index into B0..B4 / R0..R4; -1 is "-" in the document.
@@ -87,26 +88,26 @@ class ContractBench : public sc_core::sc_module {
 
   void make_stimulus() {
     std::mt19937_64 rng(C::width * 100 + C::lanes);
-    const int q = 2, p = 1;  // a truncating level, so a wrong quality path shows
-    const auto& cb = qsq::codebook(qsq::CodebookId::pow2, B);
-    std::int32_t w[N];
-    const std::uint32_t scale = qsq::max_scale(W) - 2;
+    qsq::WeightLoad load;  // pow2 codes at a truncating level, so a wrong quality path shows
+    load.quality = {2, 1};
+    load.scale = qsq::max_scale(W) - 2;
     for (int i = 0; i < N; ++i) {
-      const auto code = static_cast<std::uint32_t>(rng() % (1u << B));
-      codes_word_ = qsq_tb::put_field(codes_word_, i * B, B, code);
-      w[i] = qsq::qs_weight(cb.decode(code, scale), {q, p});
+      load.codes.push_back(static_cast<std::uint8_t>(rng() % (1u << B)));
+      codes_word_ = qsq::put_field(codes_word_, i * B, B, load.codes.back());
     }
-    cfg_q_.write(q); cfg_p_.write(p); cfg_codebook_.write(0); cfg_bypass_.write(false);
+    qsq::ArrayModel golden(W, N, B, A);  // the expected data: the golden transaction model
+    golden.load(load);
+    cfg_q_.write(load.quality.q); cfg_p_.write(load.quality.p); cfg_codebook_.write(0); cfg_bypass_.write(false);
     wld_codes_.write(static_cast<port_t<N * B>>(codes_word_));
-    wld_scale_.write(scale);
+    wld_scale_.write(load.scale);
     for (int k = 0; k < 5; ++k) {
-      std::int64_t r = psum_[k] = static_cast<std::int64_t>(rng() % 100000) - 50000;
+      qsq::DotBeat beat;
+      beat.psum = psum_[k] = static_cast<std::int64_t>(rng() % 100000) - 50000;
       for (int i = 0; i < N; ++i) {
-        const auto a = static_cast<std::int32_t>(rng() % (1u << W)) + qsq::min_value(W);
-        beats_[k] = qsq_tb::put_field(beats_[k], i * W, W, a);
-        r += std::int64_t{a} * w[i];
+        beat.a.push_back(static_cast<std::int32_t>(rng() % (1u << W)) + qsq::min_value(W));
+        beats_[k] = qsq::put_field(beats_[k], i * W, W, beat.a.back());
       }
-      result_[k] = qsq::wrap_acc(r, A);
+      result_[k] = golden.dot(beat);
     }
   }
 
@@ -132,13 +133,13 @@ class ContractBench : public sc_core::sc_module {
       act_valid_.write(r.act_valid);
       res_ready_.write(r.res_ready);
       act_data_.write(static_cast<port_t<N * W>>(r.beat >= 0 ? beats_[r.beat] : 0));
-      act_psum_.write(static_cast<port_t<A>>(qsq_tb::field(static_cast<std::uint64_t>(r.beat >= 0 ? psum_[r.beat] : 0), 0, A)));
+      act_psum_.write(static_cast<port_t<A>>(qsq::to_field(r.beat >= 0 ? psum_[r.beat] : 0, A)));
       wait(half_ / 2);  // just before the rising edge that ends cycle c
       const int ci = static_cast<int>(c);
       check(ci, "wld_ready_o", wld_ready_.read(), r.wld_ready);
       check(ci, "act_ready_o", act_ready_.read(), r.act_ready);
       check(ci, "res_valid_o", res_valid_.read(), r.res_valid);
-      if (r.result >= 0) check(ci, "res_data_o", qsq_tb::sign_extend(res_data_.read(), A), result_[r.result]);
+      if (r.result >= 0) check(ci, "res_data_o", qsq::sign_extend(res_data_.read(), A), result_[r.result]);
       wait(half_ - half_ / 2);
       clk_.write(true);
     }
@@ -146,7 +147,7 @@ class ContractBench : public sc_core::sc_module {
     edge(false);
     act_valid_.write(true);
     act_data_.write(static_cast<port_t<N * W>>(beats_[0]));
-    act_psum_.write(static_cast<port_t<A>>(qsq_tb::field(static_cast<std::uint64_t>(psum_[0]), 0, A)));
+    act_psum_.write(static_cast<port_t<A>>(qsq::to_field(psum_[0], A)));
     edge(true);  // accepted
     edge(false);
     act_valid_.write(false);
@@ -159,7 +160,7 @@ class ContractBench : public sc_core::sc_module {
     edge(false);
     rst_n_.write(true);
     act_valid_.write(true);  // a beat, no load since the reset
-    act_psum_.write(static_cast<port_t<A>>(qsq_tb::field(static_cast<std::uint64_t>(psum_[1]), 0, A)));
+    act_psum_.write(static_cast<port_t<A>>(qsq::to_field(psum_[1], A)));
     wait(half_ / 2);
     check(101, "act_ready_o after reset", act_ready_.read(), 1);
     check(101, "res_valid_o after reset", res_valid_.read(), 0);
@@ -171,7 +172,7 @@ class ContractBench : public sc_core::sc_module {
     edge(false);
     wait(half_ / 2);
     check(103, "res_valid_o of the beat after reset", res_valid_.read(), 1);
-    check(103, "res_data_o of the beat after reset (zero weights: psum)", qsq_tb::sign_extend(res_data_.read(), A), psum_[1]);
+    check(103, "res_data_o of the beat after reset (zero weights: psum)", qsq::sign_extend(res_data_.read(), A), psum_[1]);
     sc_core::sc_stop();
   }
 };
@@ -210,8 +211,8 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   const bool small = preset == "small";
   if (target == "model") {
-    return small ? check<qsq_hls::SmallConfig, qsq_tb::QsqArrayModel<qsq_hls::SmallConfig>>("SystemC model, small")
-                 : check<qsq_hls::DefaultConfig, qsq_tb::QsqArrayModel<qsq_hls::DefaultConfig>>("SystemC model, default");
+    return small ? check<qsq_hls::SmallConfig, qsq_sc::QsqArrayModel<qsq_hls::SmallConfig>>("SystemC model, small")
+                 : check<qsq_hls::DefaultConfig, qsq_sc::QsqArrayModel<qsq_hls::DefaultConfig>>("SystemC model, default");
   }
 #if QSQ_LOCKSTEP_HAVE_RTL
   return small ? check<qsq_hls::SmallConfig, Vqsq_array_small>("Verilated RTL, small")

@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "inspect.hpp"
 #include "qsq/synthetic.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::cli {
 
@@ -38,9 +39,9 @@ nlohmann::json run_stage(StageContext& ctx) {
   int checked = 0;
   for (int s = 0; s < inputs; ++s) {
     const Tensor x = synthetic_input(net, 100 + static_cast<std::uint64_t>(s));
-    for (int q = 1; q <= max_digits(net.width); ++q) {
-      if (forward(net, x, Quality{q, 0}) != forward(back, x, Quality{q, 0}))
-        throw Failure(fmt::format("container round trip: forward pass differs (input seed {}, q = {})", 100 + s, q));
+    for (const Quality& q : all_levels(net.width)) {
+      if (forward(net, x, q) != forward(back, x, q))
+        throw Failure(fmt::format("container round trip: forward pass differs (input seed {}, q = {})", 100 + s, q.q));
       ++checked;
     }
   }

@@ -9,19 +9,22 @@
 
 namespace qsq {
 
-Shape3 Layer::conv_shape() const {
+Shape3 conv_output_shape(LayerKind kind, const Shape3& in, int out_channels, int kernel, int stride, int pad) {
   if (kind == LayerKind::linear) return {out_channels, 1, 1};
   return {out_channels, (in.h + 2 * pad - kernel) / stride + 1, (in.w + 2 * pad - kernel) / stride + 1};
 }
 
-Shape3 Layer::out_shape() const {
-  Shape3 s = conv_shape();
+Shape3 pooled_shape(const Shape3& conv, const Pool& pool) {
+  Shape3 s = conv;
   if (pool.kernel > 0) {
     s.h = (s.h - pool.kernel) / pool.stride + 1;
     s.w = (s.w - pool.kernel) / pool.stride + 1;
   }
   return s;
 }
+
+Shape3 Layer::conv_shape() const { return conv_output_shape(kind, in, out_channels, kernel, stride, pad); }
+Shape3 Layer::out_shape() const { return pooled_shape(conv_shape(), pool); }
 
 std::vector<std::int32_t> Layer::decoded_weights() const {
   if (format == WeightFormat::plain) return plain;

@@ -33,13 +33,6 @@ double ErrorAccumulator::bias() const { return n_ ? static_cast<double>(sum_err_
 double ErrorAccumulator::mred() const { return n_nonzero_ ? static_cast<double>(sum_rel_ / n_nonzero_) : 0.0; }
 double ErrorAccumulator::ep() const { return n_ ? static_cast<double>(n_err_) / static_cast<double>(n_) : 0.0; }
 
-std::vector<Quality> all_levels(int width, int p) {
-  std::vector<Quality> v;
-  for (int q = 1; q <= max_digits(width); ++q) v.push_back(Quality{q, p});
-  for (const auto& l : v) validate_quality(l, width);
-  return v;
-}
-
 double average_digits(int width, Quality q) {
   q = resolve_quality(q, width);
   long long sum = 0;

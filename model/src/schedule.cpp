@@ -1,6 +1,6 @@
 #include "qsq/schedule.hpp"
 
-#include "qsq/csd.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq {
 
@@ -47,17 +47,16 @@ std::vector<std::int64_t> scheduled_accumulators(const Layer& layer, std::span<c
   const auto decoded = layer.decoded_weights();
   const int positions = num_positions(layer);
   std::vector<std::int64_t> acc(static_cast<std::size_t>(layer.out_channels) * positions);
-  std::vector<std::int32_t> w(lanes), a(lanes);
+  std::vector<std::int32_t> w(lanes), held(lanes);
   for_each_step(layer, lanes, [&](const Step& s) {
     if (s.kind == Step::Kind::load) {
       chunk_weights(layer, decoded, s.filter, s.chunk, w);
+      for (int i = 0; i < lanes; ++i) held[i] = lane_weight(w[i], q);
       return;
     }
-    chunk_activations(layer, input, s.position, s.chunk, a);
     auto& slot = acc[static_cast<std::size_t>(s.filter) * positions + s.position];
-    std::int64_t r = s.chunk == 0 ? wrap_acc(layer.bias[s.filter], acc_width) : slot;
-    for (int i = 0; i < lanes; ++i) r += qs_mul(a[i], w[i], q);
-    slot = wrap_acc(r, acc_width);
+    const std::int64_t psum = s.chunk == 0 ? wrap_acc(layer.bias[s.filter], acc_width) : slot;
+    slot = dot_result(held, chunk_beat(layer, input, s.position, s.chunk, lanes, psum), acc_width);
   });
   return acc;
 }

@@ -15,6 +15,7 @@
 #include "qsq/net/operand_trace.hpp"
 #include "qsq/net/rtl_export.hpp"
 #include "qsq/net/tune.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::cli::net {
 
@@ -311,7 +312,7 @@ json run_eval(const EvalArgs& a) {
   std::vector<int> levels = a.levels;
   const int qmax = max_digits(net.width);
   if (levels.empty())
-    for (int q = 1; q <= qmax; ++q) levels.push_back(q);
+    for (const Quality& l : all_levels(net.width)) levels.push_back(l.q);
   json j = json_header();
   j["net"] = net.name;
   j["data"] = a.data;

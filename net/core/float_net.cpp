@@ -21,19 +21,8 @@ std::string op_kind_name(OpKind k) {
   return "?";
 }
 
-Shape3 FloatLayer::conv_shape() const {
-  if (kind == LayerKind::linear) return {out_channels, 1, 1};
-  return {out_channels, (in.h + 2 * pad - kernel) / stride + 1, (in.w + 2 * pad - kernel) / stride + 1};
-}
-
-Shape3 FloatLayer::out_shape() const {
-  Shape3 s = conv_shape();
-  if (pool.kernel > 0) {
-    s.h = (s.h - pool.kernel) / pool.stride + 1;
-    s.w = (s.w - pool.kernel) / pool.stride + 1;
-  }
-  return s;
-}
+Shape3 FloatLayer::conv_shape() const { return conv_output_shape(kind, in, out_channels, kernel, stride, pad); }
+Shape3 FloatLayer::out_shape() const { return pooled_shape(conv_shape(), pool); }
 
 std::int64_t FloatNet::macs() const {
   std::int64_t n = 0;

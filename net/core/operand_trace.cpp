@@ -1,11 +1,13 @@
-// Description: qsq-trace writer (see operand_trace.hpp).
+// Description: operand traces of network layers (see operand_trace.hpp): the schedule's
+// transactions of real activations, written with the format's one writer (qsq/flow/operand_trace.hpp).
 #include "qsq/net/operand_trace.hpp"
 
-#include <sstream>
+#include <algorithm>
 
-#include "qsq/csd.hpp"
 #include "qsq/error.hpp"
+#include "qsq/flow/operand_trace.hpp"
 #include "qsq/schedule.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::net {
 
@@ -25,54 +27,36 @@ std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs
       cb = net.layers[static_cast<std::size_t>(li)].codebook;
     }
   }
-  std::ostringstream out;
-  out << "qsq-trace 1\n# network " << net.name << ", real activations of " << std::min(o.images, inputs.count)
-      << " image(s), layers in qsq::for_each_step order, psum at the exact level\n";
-  out << "shape " << net.width << " " << o.lanes << " " << code_bits << "\n";
-  out << "codebook " << codebook_name(cb) << "\n";
   const Quality exact = resolve_quality({}, net.width);
+  const int images = std::min(o.images, inputs.count);
+  flow::TraceWriter out({net.width, o.lanes, code_bits}, cb,
+                        "network " + net.name + ", real activations of " + std::to_string(images) +
+                            " image(s), layers in qsq::for_each_step order, psum at the exact level");
   const std::vector<Quality> lv{exact};
-  const auto n = static_cast<std::size_t>(o.lanes);
-  std::vector<std::uint8_t> codes(n);
-  std::vector<std::int32_t> w(n), a(n);
-  for (int img = 0; img < std::min(o.images, inputs.count); ++img) {
+  std::vector<std::int32_t> w(static_cast<std::size_t>(o.lanes));
+  for (int img = 0; img < images; ++img) {
     const auto acts = engine.activations(inputs.image(img), lv);
     for (int li : layers) {
       const Layer& L = net.layers[static_cast<std::size_t>(li)];
       const auto& in = acts[static_cast<std::size_t>(li)];
       const auto decoded = L.decoded_weights();
-      const int positions = num_positions(L);
-      std::vector<std::int64_t> psum(static_cast<std::size_t>(positions));
-      out << "# layer " << L.name << "\n";
+      std::vector<std::int64_t> psum(static_cast<std::size_t>(num_positions(L)));
+      out.comment("layer " + L.name);
       for_each_step(L, o.lanes, [&](const Step& s) {
         if (s.kind == Step::Kind::load) {
           chunk_weights(L, decoded, s.filter, s.chunk, w);
-          if (L.format == WeightFormat::coded) {
-            chunk_codes(L, s.filter, s.chunk, codes);
-            out << "L " << L.scales[static_cast<std::size_t>(s.filter)];
-            for (auto c : codes) out << ' ' << static_cast<int>(c);
-          } else {
-            out << "P";
-            for (auto v : w) out << ' ' << v;
-          }
-          out << '\n';
+          out.load(chunk_load(L, s.filter, s.chunk, o.lanes, exact));
           return;
         }
-        chunk_activations(L, in, s.position, s.chunk, a);
         auto& ps = psum[static_cast<std::size_t>(s.position)];
         if (s.chunk == 0) ps = L.bias[static_cast<std::size_t>(s.filter)];
-        out << "A " << ps;
-        std::int64_t r = ps;
-        for (std::size_t i = 0; i < n; ++i) {
-          out << ' ' << a[i];
-          r += static_cast<std::int64_t>(a[i]) * qs_weight(w[i], exact);
-        }
-        out << '\n';
-        ps = wrap_acc(r, net.acc_width);
+        const DotBeat beat = chunk_beat(L, in, s.position, s.chunk, o.lanes, ps);
+        out.beat(beat);
+        ps = predict_dot(w, beat, exact, net.acc_width);
       });
     }
   }
-  return out.str();
+  return out.text();
 }
 
 }  // namespace qsq::net

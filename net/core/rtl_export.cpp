@@ -1,38 +1,39 @@
 // Description: $readmemh export of an integer network (see rtl_export.hpp).
 #include "qsq/net/rtl_export.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "qsq/bits.hpp"
 #include "qsq/error.hpp"
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/schedule.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::net {
-namespace {
 
-void put(std::vector<bool>& bits, std::size_t at, std::uint64_t value, int width) {
-  for (int b = 0; b < width; ++b) bits[at + static_cast<std::size_t>(b)] = (value >> b) & 1u;
-}
-
-}  // namespace
-
-std::string hex_word(const std::vector<bool>& bits) {
+std::string hex_word(const std::vector<std::uint32_t>& words, std::size_t bits) {
   static const char* digits = "0123456789abcdef";
-  const std::size_t n = (bits.size() + 3) / 4;
+  const std::size_t n = (bits + 3) / 4;
   std::string s(n, '0');
   for (std::size_t d = 0; d < n; ++d) {
-    int v = 0;
-    for (int b = 0; b < 4; ++b) {
-      const std::size_t i = d * 4 + static_cast<std::size_t>(b);
-      if (i < bits.size() && bits[i]) v |= 1 << b;
-    }
-    s[n - 1 - d] = digits[v];
+    const int w = static_cast<int>(std::min<std::size_t>(4, bits - d * 4));
+    s[n - 1 - d] = digits[get_bits(words.data(), d * 4, w)];
   }
   return s;
 }
+
+namespace {
+
+// The bus of one field of `bits` bits holding `value` (two's complement).
+std::vector<std::uint32_t> one_field(std::int64_t value, int bits) {
+  return pack_lanes(std::vector<std::int64_t>{value}, bits);
+}
+
+}  // namespace
 
 ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) {
   net.validate();
@@ -54,33 +55,20 @@ ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) 
     const std::string base = std::to_string(li) + "_" + L.name;
     const int chunks = num_chunks(L, lanes);
     const bool coded = L.format == WeightFormat::coded;
-    const std::vector<std::int32_t> decoded = L.decoded_weights();
     std::string words, scales, biases;
-    std::vector<std::uint8_t> codes(static_cast<std::size_t>(lanes));
-    std::vector<std::int32_t> plain(static_cast<std::size_t>(lanes));
-    const std::uint64_t wmask = (std::uint64_t{1} << net.width) - 1;
-    const std::uint64_t amask = net.acc_width >= 64 ? ~0ull : (std::uint64_t{1} << net.acc_width) - 1;
     for (int f = 0; f < L.out_channels; ++f) {
       for (int j = 0; j < chunks; ++j) {
+        // The wld_codes_i / wld_plain_i bus of the chunk's load: lane i in the i-th lowest field.
+        const WeightLoad ld = chunk_load(L, f, j, lanes, {});
         const int field = coded ? L.code_bits : net.width;
-        std::vector<bool> bits(static_cast<std::size_t>(lanes * field), false);
-        if (coded) {
-          chunk_codes(L, f, j, codes);
-          for (int i = 0; i < lanes; ++i) put(bits, static_cast<std::size_t>(i * field), codes[static_cast<std::size_t>(i)], field);
-        } else {
-          chunk_weights(L, decoded, f, j, plain);
-          for (int i = 0; i < lanes; ++i)
-            put(bits, static_cast<std::size_t>(i * field), static_cast<std::uint64_t>(plain[static_cast<std::size_t>(i)]) & wmask, field);
-        }
-        words += hex_word(bits) + "\n";
+        const auto bus = coded ? pack_lanes(ld.codes, field) : pack_lanes(ld.plain, field);
+        words += hex_word(bus, static_cast<std::size_t>(lanes * field)) + "\n";
         ++sum.words;
       }
-      std::vector<bool> sb(static_cast<std::size_t>(net.width - 1), false);
-      put(sb, 0, coded ? L.scales[static_cast<std::size_t>(f)] : 0u, net.width - 1);
-      scales += hex_word(sb) + "\n";
-      std::vector<bool> bb(static_cast<std::size_t>(net.acc_width), false);
-      put(bb, 0, static_cast<std::uint64_t>(static_cast<std::int64_t>(L.bias[static_cast<std::size_t>(f)])) & amask, net.acc_width);
-      biases += hex_word(bb) + "\n";
+      scales += hex_word(one_field(coded ? L.scales[static_cast<std::size_t>(f)] : 0, net.width - 1),
+                         static_cast<std::size_t>(net.width - 1)) + "\n";
+      biases += hex_word(one_field(L.bias[static_cast<std::size_t>(f)], net.acc_width),
+                         static_cast<std::size_t>(net.acc_width)) + "\n";
     }
     const std::string wfile = base + (coded ? ".codes.memh" : ".plain.memh");
     flow::write_file_atomic(root / wfile, words);

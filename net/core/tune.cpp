@@ -3,6 +3,7 @@
 
 #include "qsq/csd.hpp"
 #include "qsq/error.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::net {
 
@@ -28,8 +29,9 @@ TuneResult tune(const IntEngine& engine, const QuantizedInputs& validation, cons
   const int qmax = max_digits(net.width);
   // Per-layer energy at every level, computed once.
   std::vector<std::vector<double>> e(static_cast<std::size_t>(n), std::vector<double>(static_cast<std::size_t>(qmax + 1), 0.0));
+  const std::vector<Quality> levels = all_levels(net.width);
   for (int i = 0; i < n; ++i)
-    for (int q = 1; q <= qmax; ++q) e[i][q] = layer_energy(net.layers[static_cast<std::size_t>(i)], {q, 0}, o);
+    for (const Quality& l : levels) e[i][l.q] = layer_energy(net.layers[static_cast<std::size_t>(i)], l, o);
   auto total = [&](const std::vector<Quality>& lv) {
     double s = 0;
     for (int i = 0; i < n; ++i) s += e[i][lv[static_cast<std::size_t>(i)].q];

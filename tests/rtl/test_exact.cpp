@@ -6,6 +6,7 @@
 
 #include "qsq/codebook.hpp"
 #include "qsq/rtlsim/array_sim.hpp"
+#include "qsq/transaction.hpp"
 
 namespace {
 
@@ -22,31 +23,24 @@ TEST(RtlExactLane, ComputesExactDotProducts) {
   std::uniform_int_distribution<std::uint32_t> scale(0, qsq::max_scale(g.width));
   std::bernoulli_distribution zero(0.4), bypass(0.3);
   std::vector<std::int64_t> want;
+  qsq::ArrayModel golden(g.width, g.lanes, g.code_bits, g.acc_width, qsq::LaneKind::exact);
   for (int chunk = 0; chunk < 200; ++chunk) {
     qsq::rtlsim::WeightLoad ld;
     ld.quality = {q(rng), 0};  // ignored by the baseline
     ld.codebook = static_cast<qsq::CodebookId>(cbd(rng));
     ld.bypass = bypass(rng);
-    std::vector<std::int32_t> w(g.lanes);
     if (ld.bypass) {
-      for (auto& x : w) x = val(rng);
-      ld.plain = w;
+      for (int i = 0; i < g.lanes; ++i) ld.plain.push_back(val(rng));
     } else {
       ld.scale = scale(rng);
-      for (int i = 0; i < g.lanes; ++i) {
-        ld.codes.push_back(static_cast<std::uint8_t>(code(rng)));
-        w[i] = qsq::codebook(ld.codebook, g.code_bits).decode(ld.codes[i], ld.scale);
-      }
+      for (int i = 0; i < g.lanes; ++i) ld.codes.push_back(static_cast<std::uint8_t>(code(rng)));
     }
     sim->push_load(ld);
+    golden.load(ld);  // the exact lane: a * w whatever the level
     for (int t = 0; t < 16; ++t) {
       qsq::rtlsim::DotBeat b{std::vector<std::int32_t>(g.lanes), chunk - t};
-      std::int64_t r = b.psum;
-      for (int i = 0; i < g.lanes; ++i) {
-        b.a[i] = zero(rng) ? 0 : val(rng);
-        r += std::int64_t{b.a[i]} * w[i];
-      }
-      want.push_back(qsq::wrap_acc(r, g.acc_width));
+      for (int i = 0; i < g.lanes; ++i) b.a[i] = zero(rng) ? 0 : val(rng);
+      want.push_back(golden.dot(b));
       sim->push_dot(b);
     }
   }

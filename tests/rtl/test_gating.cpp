@@ -7,6 +7,7 @@
 #include "qsq/codebook.hpp"
 #include "qsq/csd.hpp"
 #include "qsq/rtlsim/array_sim.hpp"
+#include "qsq/transaction.hpp"
 
 namespace {
 
@@ -102,6 +103,7 @@ TEST(RtlGating, GatingNeverChangesResults) {
   std::uniform_int_distribution<std::uint32_t> scale(0, 127);
   std::bernoulli_distribution zero(0.5);
   std::vector<std::int64_t> want;
+  qsq::ArrayModel golden(8, 8, 3, 32);  // the golden transaction model of the default preset
   for (auto* s : {gated.get(), plain.get()}) s->set_traffic({0.3, 0.15, 9});
   for (int chunk = 0; chunk < 60; ++chunk) {
     WeightLoad ld;
@@ -109,21 +111,14 @@ TEST(RtlGating, GatingNeverChangesResults) {
     ld.codebook = static_cast<qsq::CodebookId>(cbd(rng));
     ld.scale = scale(rng);
     ld.codes.resize(8);
-    std::vector<std::int32_t> w(8);
-    for (int i = 0; i < 8; ++i) {
-      ld.codes[i] = static_cast<std::uint8_t>(code(rng));
-      w[i] = qsq::codebook(ld.codebook, 3).decode(ld.codes[i], ld.scale);
-    }
+    for (int i = 0; i < 8; ++i) ld.codes[i] = static_cast<std::uint8_t>(code(rng));
     gated->push_load(ld);
     plain->push_load(ld);
+    golden.load(ld);
     for (int t = 0; t < 50; ++t) {
       DotBeat b{std::vector<std::int32_t>(8), chunk * 1000 - t};
-      std::int64_t r = b.psum;
-      for (int i = 0; i < 8; ++i) {
-        b.a[i] = zero(rng) ? 0 : act(rng);
-        r += qsq::qs_mul(b.a[i], w[i], ld.quality);
-      }
-      want.push_back(qsq::wrap_acc(r, 32));
+      for (int i = 0; i < 8; ++i) b.a[i] = zero(rng) ? 0 : act(rng);
+      want.push_back(golden.dot(b));
       gated->push_dot(b);
       plain->push_dot(b);
     }

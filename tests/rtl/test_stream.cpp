@@ -10,6 +10,7 @@
 #include "qsq/rtlsim/layer_run.hpp"
 #include "qsq/schedule.hpp"
 #include "qsq/synthetic.hpp"
+#include "qsq/transaction.hpp"
 
 namespace {
 
@@ -23,12 +24,6 @@ WeightLoad plain_load(std::vector<std::int32_t> w, qsq::Quality q) {
   ld.bypass = true;
   ld.plain = std::move(w);
   return ld;
-}
-
-std::int64_t golden(const std::vector<std::int32_t>& w, const DotBeat& b, qsq::Quality q, int acc) {
-  std::int64_t r = b.psum;
-  for (std::size_t i = 0; i < w.size(); ++i) r += qsq::qs_mul(b.a[i], w[i], q);
-  return qsq::wrap_acc(r, acc);
 }
 
 // Without back-pressure or gaps the array takes one beat per cycle: a load plus D dots
@@ -68,7 +63,7 @@ TEST(RtlStream, MidStreamReset) {
   std::vector<std::int64_t> want;
   for (int t = 0; t < 50; ++t) {
     DotBeat b{std::vector<std::int32_t>(8, static_cast<std::int32_t>(t - 25)), -t};
-    want.push_back(golden(w, b, ld.quality, 32));
+    want.push_back(qsq::predict_dot(w, b, ld.quality, 32));
     sim->push_dot(b);
   }
   EXPECT_EQ(sim->run(), want);
@@ -90,7 +85,7 @@ TEST(RtlStream, HeavyBackPressureKeepsOrder) {
     for (int t = 0; t < 20; ++t) {
       DotBeat b{std::vector<std::int32_t>(g.lanes), chunk * 100 + t};
       for (auto& a : b.a) a = val(rng);
-      want.push_back(golden(w, b, ld.quality, g.acc_width));
+      want.push_back(qsq::predict_dot(w, b, ld.quality, g.acc_width));
       sim->push_dot(b);
     }
   }

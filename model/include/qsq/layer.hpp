@@ -46,6 +46,12 @@ struct Pool {
   int stride = 0;
 };
 
+// The output shape of a convolution (square kernel, stride, zero padding) or linear layer
+// before pooling, and after a max pooling (kernel, stride, no padding, floor; none for kernel 0).
+// One definition for the integer Layer and the float layers of net/.
+Shape3 conv_output_shape(LayerKind kind, const Shape3& in, int out_channels, int kernel, int stride, int pad);
+Shape3 pooled_shape(const Shape3& conv, const Pool& pool);
+
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::conv2d;

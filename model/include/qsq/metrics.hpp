@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "qsq/params.hpp"
+#include "qsq/transaction.hpp"  // all_levels()
 
 namespace qsq {
 
@@ -49,9 +50,6 @@ struct MetricsReport {
   std::uint64_t seed = 0;    // sampling seed (meaningful when !exhaustive)
   std::vector<LevelMetrics> levels;
 };
-
-// Levels q = 1..max_digits(width) with the given p.
-std::vector<Quality> all_levels(int width, int p = 0);
 
 // Exhaustive for width <= 12; above that `samples` pairs (default 2^24 when 0) drawn uniformly
 // with std::mt19937_64(seed). Signed W-bit activations and weights.

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "qsq/bits.hpp"
 #include "qsq/defaults.hpp"
 #include "qsq/error.hpp"
 
@@ -62,8 +63,7 @@ inline constexpr std::uint32_t max_scale(int width) { return (std::uint32_t{1} <
 
 // Wraps v to an AccW-bit two's complement value (the accumulator's modular arithmetic).
 inline constexpr std::int64_t wrap_acc(std::int64_t v, int acc_width) {
-  const auto u = static_cast<std::uint64_t>(v) << (64 - acc_width);
-  return static_cast<std::int64_t>(u) >> (64 - acc_width);
+  return sign_extend(static_cast<std::uint64_t>(v), acc_width);
 }
 
 }  // namespace qsq

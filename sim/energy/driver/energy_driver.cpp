@@ -1,9 +1,10 @@
 // Description: stimulus player for a Verilated gate-level netlist, built at run time by the energy
 // flow together with the netlist (class Vdut). It reads a qsq-stim file (written by
-// qsq::energy::StimulusWriter, format in docs/energy.md), plays each block with the clock low
-// between cycles, zeroes the toggle counts at the start of every block and writes them at its end
-// (coverage_<block index>.dat), and checks every array result against the golden value carried
-// by the stimulus. One line per block goes to blocks.txt.
+// qsq::energy::array_stimulus or mult_stimulus, format in docs/energy.md), plays each block with
+// the clock low between cycles, zeroes the toggle counts at the start of every block and writes
+// them at its end (coverage_<block index>.dat), and checks every array result against the golden
+// value carried by the stimulus. One line per block goes to blocks.txt. Bit fields and sign
+// extension come from the golden model's qsq/bits.hpp (the build adds model/include).
 // Usage: energy_sim STIM_FILE OUT_DIR          (compiled with -DQSQ_DRIVER_ARRAY or -DQSQ_DRIVER_MULT)
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "Vdut.h"
+#include "qsq/bits.hpp"
 #include "verilated.h"
 #include "verilated_cov.h"
 
@@ -24,36 +26,21 @@ namespace {
 // Writes `width` bits of `value` at bit `pos` of a Verilated port of any width.
 template <typename T>
 void put_bits(T& port, int pos, int width, std::uint64_t value) {
-  for (int b = 0; b < width; ++b) {
-    const int k = pos + b;
-    const std::uint64_t bit = (value >> b) & 1u;
-    if constexpr (std::is_integral_v<T>) {
-      using U = std::make_unsigned_t<T>;
-      U mask = static_cast<U>(U{1} << k);
-      port = static_cast<T>(bit ? (port | mask) : (port & static_cast<U>(~mask)));
-    } else {
-      std::uint32_t mask = std::uint32_t{1} << (k % 32);
-      if (bit) port[k / 32] |= mask;
-      else port[k / 32] &= ~mask;
-    }
+  if constexpr (std::is_integral_v<T>) {
+    port = static_cast<T>(qsq::put_field(static_cast<std::uint64_t>(port), pos, width, value));
+  } else {
+    qsq::put_bits(port.data(), static_cast<std::size_t>(pos), width, value);
   }
 }
 
+// The low `width` bits of a Verilated port of any width.
 template <typename T>
 std::uint64_t get_bits(const T& port, int width) {
   if constexpr (std::is_integral_v<T>) {
-    return static_cast<std::uint64_t>(port) & (width >= 64 ? ~0ull : ((1ull << width) - 1));
+    return qsq::get_field(static_cast<std::uint64_t>(port), 0, width);
   } else {
-    std::uint64_t v = 0;
-    for (int b = 0; b < width && b < 64; ++b) v |= static_cast<std::uint64_t>((port[b / 32] >> (b % 32)) & 1u) << b;
-    return v;
+    return qsq::get_bits(port.data(), 0, width < 64 ? width : 64);
   }
-}
-
-std::int64_t sign_extend(std::uint64_t v, int width) {
-  if (width >= 64) return static_cast<std::int64_t>(v);
-  const std::uint64_t m = 1ull << (width - 1);
-  return static_cast<std::int64_t>((v ^ m) - m);
 }
 
 struct Block {
@@ -146,7 +133,7 @@ class Player {
 
   void sample_result() {
     if (!dut_.res_valid_o) return;
-    std::int64_t got = sign_extend(get_bits(dut_.res_data_o, acc_width), acc_width);
+    std::int64_t got = qsq::sign_extend(get_bits(dut_.res_data_o, acc_width), acc_width);
     ++blk_.results;
     if (expected_.empty()) {
       ++blk_.mismatches;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "qsq/bits.hpp"
 #include "qsq/flow/hash.hpp"
 #include "qsq/flow/progress.hpp"
 #include "qsq/flow/provenance.hpp"
@@ -127,11 +128,6 @@ Run run_wrapped(const std::string& name, const std::vector<fs::path>& sources, c
   return r;
 }
 
-std::int64_t to_signed(std::uint64_t v, int bits) {
-  const std::uint64_t m = std::uint64_t{1} << (bits - 1);
-  return static_cast<std::int64_t>((v ^ m) - m);
-}
-
 }  // namespace
 
 CompareMultResult compare_mult(const CompareMultOptions& given) {
@@ -195,7 +191,7 @@ CompareMultResult compare_mult(const CompareMultOptions& given) {
   for (size_t t = 0; t < n; ++t) {
     const std::int64_t a = pairs[t].a, b = pairs[t].b;
     const std::int64_t exact_p = a * b;
-    const std::int64_t got = r.is_signed ? to_signed(outs[t + 1], 2 * w) : static_cast<std::int64_t>(outs[t + 1]);
+    const std::int64_t got = r.is_signed ? sign_extend(outs[t + 1], 2 * w) : static_cast<std::int64_t>(outs[t + 1]);
     acc.add(exact_p, got);
   }
   r.pairs = acc.pairs();

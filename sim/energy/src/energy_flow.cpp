@@ -13,6 +13,7 @@
 #include "qsq/energy/saif.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/error.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::energy {
 
@@ -144,8 +145,7 @@ EnergyReport run_energy(const EnergyOptions& given) {
   r.library = o.liberty.empty() ? default_liberty() : o.liberty;
   if (!rtl_array_available()) throw Error("rtl/qsq_array.sv does not exist yet: nothing to measure");
   const auto& s = o.shape;
-  std::vector<Quality> levels;
-  for (int q = 1; q <= max_digits(s.width); ++q) levels.push_back({q, 0});
+  const std::vector<Quality> levels = all_levels(s.width);
   const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
   MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}};
 

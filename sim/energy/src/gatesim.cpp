@@ -34,8 +34,12 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
   const fs::path vlt = energy_source_dir() / "scripts" / "coverage.vlt";
   const fs::path cells = cell_models(liberty, work);
   const std::string define = kind == DriverKind::array ? "QSQ_DRIVER_ARRAY" : "QSQ_DRIVER_MULT";
-  // The driver is compiled with the netlist: its folder (and the code that builds it) is in the key.
+  // The driver includes the golden model's bit fields (qsq/bits.hpp) and nothing else of qsq.
+  const fs::path model_include = source_root() / "model" / "include";
+  // The driver is compiled with the netlist: its folder, the model header it includes (and the
+  // code that builds it) are in the key.
   const std::string h = flow::hash_hex(a.hash + flow::hash_file(cells) + flow::hash_dir(driver.parent_path()) +
+                                       flow::hash_file(model_include / "qsq" / "bits.hpp") +
                                        flow::hash_file(vlt) + define + flow::external_tool_version("verilator") + a.top +
                                        flow::code_unit_hash("gatesim"));
   GateSim g;
@@ -50,7 +54,8 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
     const std::string cmd = "verilator --cc --exe --build -j 2 --prefix Vdut --top-module " + a.top +
                             " --coverage-toggle --coverage-underscore --coverage-max-width 65536" +
                             " -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-UNOPTFLAT" + " -CFLAGS " +
-                            shell_quote("-D" + define + " -std=c++17") + " --Mdir " + shell_quote((tmp / "obj").string()) +
+                            shell_quote("-D" + define + " -std=c++17 -I" + model_include.string()) +
+                            " --Mdir " + shell_quote((tmp / "obj").string()) +
                             " -o " + shell_quote((tmp / "energy_sim").string()) + " " + shell_quote(vlt.string()) + " " +
                             shell_quote(cells.string()) + " " + shell_quote(flow::absolute_path(a.netlist).string()) + " " +
                             shell_quote(driver.string());

@@ -15,36 +15,19 @@
 #include "Vqsq_array_default_nogate.h"
 #include "Vqsq_array_small.h"
 #include "Vqsq_array_small_exact.h"
-#include "qsq/csd.hpp"
+#include "qsq/bits.hpp"
 #include "qsq/error.hpp"
 
 namespace qsq::rtlsim {
 
-// ---- operations and packing ----------------------------------------------------------------
+// ---- operations ----------------------------------------------------------------
 
 struct ArraySim::Op {
   bool is_load = false;
   Inputs in;  // only the fields of this operation are meaningful
 };
 
-std::vector<std::uint32_t> pack_fields(const std::vector<std::int64_t>& values, int bits) {
-  const std::size_t total = values.size() * static_cast<std::size_t>(bits);
-  std::vector<std::uint32_t> words((total + 31) / 32 + 1, 0u);
-  std::size_t pos = 0;
-  for (std::int64_t v : values) {
-    const auto u = static_cast<std::uint64_t>(v);
-    for (int b = 0; b < bits; ++b, ++pos)
-      if ((u >> b) & 1u) words[pos / 32] |= 1u << (pos % 32);
-  }
-  return words;
-}
-
 namespace {
-
-std::int64_t sign_extend(std::uint64_t v, int bits) {
-  const auto shifted = v << (64 - bits);
-  return static_cast<std::int64_t>(shifted) >> (64 - bits);
-}
 
 // splitmix64: small, seedable, and identical on every platform.
 std::uint64_t next_random(std::uint64_t& s) {
@@ -86,7 +69,8 @@ void ArraySim::push_load(const WeightLoad& ld) {
   op.in.cfg_codebook = static_cast<unsigned>(ld.codebook);
   op.in.cfg_bypass = ld.bypass;
   op.in.wld_scale = ld.scale;
-  std::vector<std::int64_t> codes(n, 0), plain(n, 0);
+  // The bus of the unused path carries zeros.
+  std::vector<std::int32_t> codes(n, 0), plain(n, 0);
   if (ld.bypass) {
     if (static_cast<int>(ld.plain.size()) != n) throw Error("bypass load needs one plain weight per lane");
     for (int i = 0; i < n; ++i) {
@@ -100,24 +84,20 @@ void ArraySim::push_load(const WeightLoad& ld) {
       codes[i] = ld.codes[i];
     }
   }
-  op.in.wld_codes = pack_fields(codes, geo_.code_bits);
-  op.in.wld_plain = pack_fields(plain, w);
+  op.in.wld_codes = pack_lanes(codes, geo_.code_bits);
+  op.in.wld_plain = pack_lanes(plain, w);
   queue_.push_back(std::move(op));
 }
 
 void ArraySim::push_dot(const DotBeat& beat) {
   const int n = geo_.lanes, w = geo_.width;
   if (static_cast<int>(beat.a.size()) != n) throw Error("dot product needs one activation per lane");
-  std::vector<std::int64_t> a(n);
-  for (int i = 0; i < n; ++i) {
-    require_range("activation", beat.a[i], min_value(w), max_value(w));
-    a[i] = beat.a[i];
-  }
+  for (int i = 0; i < n; ++i) require_range("activation", beat.a[i], min_value(w), max_value(w));
   const std::int64_t lim = std::int64_t{1} << (geo_.acc_width - 1);
   require_range("psum", beat.psum, -lim, lim - 1);
   Op op;
-  op.in.act_data = pack_fields(a, w);
-  op.in.act_psum = static_cast<std::uint64_t>(beat.psum) & ((std::uint64_t{1} << geo_.acc_width) - 1);
+  op.in.act_data = pack_lanes(beat.a, w);
+  op.in.act_psum = to_field(beat.psum, geo_.acc_width);
   queue_.push_back(std::move(op));
 }
 

@@ -1,14 +1,16 @@
-// run_cosim: drives the Verilated lane and array with golden-model transactions and scores
-// every result against qsq::qs_mul / qsq::qs_weight / qsq::Codebook::decode / qsq::wrap_acc.
+// run_cosim: drives the Verilated lane and array with golden-model transactions and scores every
+// lane product against qsq::qs_mul and every array result against the golden transaction model
+// (qsq::ArrayModel, qsq/transaction.hpp).
 #include "qsq/rtlsim/cosim.hpp"
 
 #include <chrono>
 #include <random>
 
-#include "qsq/codebook.hpp"
+#include "qsq/bits.hpp"
 #include "qsq/csd.hpp"
 #include "qsq/error.hpp"
 #include "qsq/rtlsim/lane_sim.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::rtlsim {
 
@@ -32,7 +34,9 @@ double seconds_since(Clock::time_point t0) {
 }
 
 // Wraps an integer into the W-bit signed range.
-std::int32_t wrap_w(std::int64_t v, int w) { return static_cast<std::int32_t>(wrap_acc(v, w)); }
+std::int32_t wrap_w(std::int64_t v, int w) {
+  return static_cast<std::int32_t>(sign_extend(static_cast<std::uint64_t>(v), w));
+}
 
 class Scorer {
  public:
@@ -71,9 +75,8 @@ void lane_part(CosimReport& rep, std::mt19937_64& rng) {
       sc.check(q.q, got, want, {});
   };
   if (rep.options.exhaustive) {
-    std::vector<Quality> levels;
-    for (int q = 1; q <= qmax; ++q) levels.push_back({q, 0});
-    for (int p = 1; p <= w; ++p) levels.push_back({qmax, p});
+    std::vector<Quality> levels = all_levels(w);
+    for (int p = 1; p <= w; ++p) levels.push_back({qmax, p});  // p = W drops every digit
     for (const auto& q : levels)
       for (std::int32_t a = min_value(w); a <= max_value(w); ++a)
         for (std::int32_t b = min_value(w); b <= max_value(w); ++b) one(a, b, q);
@@ -89,12 +92,8 @@ void lane_part(CosimReport& rep, std::mt19937_64& rng) {
   rep.parts.push_back(part);
 }
 
-// Expected result of one dot product.
-std::int64_t golden_dot(const std::vector<std::int32_t>& weights, const DotBeat& b, Quality q, int acc) {
-  std::int64_t r = b.psum;
-  for (std::size_t i = 0; i < weights.size(); ++i) r += qs_mul(b.a[i], weights[i], q);
-  return wrap_acc(r, acc);
-}
+// The golden transaction model of the simulated array.
+ArrayModel golden_array(const Geometry& g) { return ArrayModel(g.width, g.lanes, g.code_bits, g.acc_width); }
 
 // Runs queued traffic, then scores it.
 // What a pending result was, described only when it mismatches.
@@ -123,8 +122,9 @@ void flush(ArraySim& sim, Pending& pend, Scorer& sc) {
 // ---- array, bypass: every (a, w) pair through every lane ---------------------------------------
 void bypass_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
   const Geometry& g = sim.geometry();
-  const int w = g.width, n = g.lanes, qmax = max_digits(w);
+  const int w = g.width, n = g.lanes;
   const std::int64_t span = std::int64_t{1} << w;
+  ArrayModel golden = golden_array(g);
   PartResult part{"array_bypass"};
   Scorer sc(rep, part);
   const auto t0 = Clock::now();
@@ -138,15 +138,17 @@ void bypass_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
   const std::int64_t beats = rep.options.exhaustive ? span : 32;
   std::uniform_int_distribution<std::int64_t> pick(0, span - 1);
   Pending pend;
-  for (int q = 1; q <= qmax; ++q) {
+  for (const Quality& level : all_levels(w)) {
+    const int q = level.q;
     for (std::int64_t s = 0; s < sets; ++s) {
       const std::int64_t k = rep.options.exhaustive ? s : pick(rng);
       WeightLoad ld;
-      ld.quality = {q, 0};
+      ld.quality = level;
       ld.bypass = true;
       ld.plain.resize(n);
       for (int i = 0; i < n; ++i) ld.plain[i] = wrap_w(k + 37 * i, w);
       sim.push_load(ld);
+      golden.load(ld);
       DotBeat b;
       b.a.resize(n);
       for (std::int64_t tt = 0; tt < beats; ++tt) {
@@ -154,7 +156,7 @@ void bypass_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
         for (int i = 0; i < n; ++i) b.a[i] = wrap_w(t + 101 * i, w);
         b.psum = psum_d(rng);
         sim.push_dot(b);
-        pend.want.push_back(golden_dot(ld.plain, b, {q, 0}, g.acc_width));
+        pend.want.push_back(golden.dot(b));
         pend.tag.push_back({"bypass weight set, beat", q, 0, k, t});
       }
       flush(sim, pend, sc);
@@ -169,6 +171,7 @@ void bypass_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
 void random_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
   const Geometry& g = sim.geometry();
   const int w = g.width, n = g.lanes, qmax = max_digits(w);
+  ArrayModel golden = golden_array(g);
   PartResult part{"array_random"};
   Scorer sc(rep, part);
   const auto t0 = Clock::now();
@@ -188,20 +191,16 @@ void random_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
     ld.quality = {q_d(rng), half(rng) ? 0 : p_d(rng)};
     ld.codebook = static_cast<CodebookId>(cb_d(rng));
     ld.bypass = bypass_d(rng);
-    std::vector<std::int32_t> weights(n);
     if (ld.bypass) {
       ld.plain.resize(n);
-      for (int i = 0; i < n; ++i) weights[i] = ld.plain[i] = act_d(rng);
+      for (int i = 0; i < n; ++i) ld.plain[i] = act_d(rng);
     } else {
       ld.scale = scale_d(rng);
       ld.codes.resize(n);
-      const auto& cb = codebook(ld.codebook, g.code_bits);
-      for (int i = 0; i < n; ++i) {
-        ld.codes[i] = static_cast<std::uint8_t>(code_d(rng));
-        weights[i] = cb.decode(ld.codes[i], ld.scale);
-      }
+      for (int i = 0; i < n; ++i) ld.codes[i] = static_cast<std::uint8_t>(code_d(rng));
     }
     sim.push_load(ld);
+    golden.load(ld);
     ++loads;
     const int run = run_d(rng);
     DotBeat b;
@@ -210,7 +209,7 @@ void random_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
       for (int i = 0; i < n; ++i) b.a[i] = zero_act(rng) ? 0 : act_d(rng);
       b.psum = psum_d(rng);
       sim.push_dot(b);
-      pend.want.push_back(golden_dot(weights, b, ld.quality, g.acc_width));
+      pend.want.push_back(golden.dot(b));
       pend.tag.push_back({ld.bypass ? "random bypass dot, load" : "random coded dot, load", ld.quality.q,
                           ld.quality.p, static_cast<std::int64_t>(done), static_cast<std::int64_t>(loads)});
     }
@@ -229,8 +228,7 @@ CosimReport run_cosim(const CosimOptions& o) {
   rep.options = o;
   auto sim = ArraySim::create(o.preset, o.gate_en);
   rep.geometry = sim->geometry();
-  const int qmax = max_digits(rep.geometry.width);
-  for (int q = 1; q <= qmax; ++q) rep.levels.push_back({q, 0, 0});
+  for (const Quality& l : all_levels(rep.geometry.width)) rep.levels.push_back({l.q, 0, 0});
   std::mt19937_64 rng(o.seed);
   sim->set_traffic({o.res_stall, o.valid_gap, o.seed});
   if (!o.trace.empty()) sim->open_trace(o.trace);

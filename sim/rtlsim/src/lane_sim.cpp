@@ -4,6 +4,7 @@
 #include <verilated.h>
 
 #include "Vqsq_lane_default.h"
+#include "qsq/bits.hpp"
 #include "qsq/error.hpp"
 
 namespace qsq::rtlsim {
@@ -33,16 +34,13 @@ std::int64_t LaneSim::mul(std::int32_t a, std::int32_t w, Quality q) {
   require_range("quality level q", q.q, 0, 15);
   require_range("drop position p", q.p, 0, 31);
   auto& t = *impl_->top;
-  const std::uint32_t mask = (1u << wd) - 1;
-  t.a_i = static_cast<std::uint32_t>(a) & mask;
-  t.w_i = static_cast<std::uint32_t>(w) & mask;
+  t.a_i = static_cast<std::uint32_t>(to_field(a, wd));
+  t.w_i = static_cast<std::uint32_t>(to_field(w, wd));
   t.q_i = static_cast<CData>(q.q);
   t.p_i = static_cast<CData>(q.p);
   t.eval();
   ++evals_;
-  const int pw = 2 * wd;
-  const std::uint64_t raw = static_cast<std::uint64_t>(t.prod_o) << (64 - pw);
-  return static_cast<std::int64_t>(raw) >> (64 - pw);
+  return sign_extend(static_cast<std::uint64_t>(t.prod_o), 2 * wd);
 }
 
 }  // namespace qsq::rtlsim

@@ -1,5 +1,6 @@
 // Description: operand traces of real network layers for the energy flow, in the qsq-trace 1
-// format of docs/energy.md (the `real` workload of `qsq energy`, default path out/operands.trace):
+// format of docs/energy.md (the `real` workload of `qsq energy`, default path out/operands.trace),
+// written with the format's one writer (qsq::flow::TraceWriter, qsq/flow/operand_trace.hpp):
 //   qsq-trace 1 / shape W N b / codebook NAME, then in qsq::for_each_step order per layer:
 //   L scale c0..cN-1       weight load of a coded layer (codes, code 0 past fan_in)
 //   P w0..wN-1             weight load of a plain (bypass) layer

@@ -12,6 +12,8 @@
 // Usage:
 //   qsq::net::ExportSummary s = qsq::net::export_rtl(net, 8, "out/rtl");
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,8 +26,9 @@ struct ExportSummary {
   std::uint64_t words = 0;         // weight words over all layers
 };
 
-// Hex string of `bits` bits (ceil(bits/4) digits) from a little-endian bit vector.
-std::string hex_word(const std::vector<bool>& bits);
+// Hex string of the low `bits` bits (ceil(bits/4) digits) of a bus of 32-bit words, least
+// significant word first (qsq::pack_lanes, qsq/bits.hpp).
+std::string hex_word(const std::vector<std::uint32_t>& words, std::size_t bits);
 
 ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir);
 

@@ -1,11 +1,13 @@
-// Description: the operand streams the energy flow measures, as beats of the qsq_array interface
-// (weight loads and activation beats), and their qsq-stim rendering with the golden result of
-// every beat for every quality level. Workloads:
+// Description: the operand streams the energy flow measures, as golden-model transactions of the
+// qsq_array interface (weight loads and dot beats, qsq/transaction.hpp), and their qsq-stim
+// rendering with the result of every beat for every quality level, predicted by the golden
+// transaction model (qsq::ArrayModel). Workloads:
 //   random      seeded uniform codes, scales, activations and psums; a new weight load before
 //               every activation beat (both operands change every beat);
 //   stationary  seeded random weights held for 64 beats; activations ReLU-like: each lane 0 with
 //               probability 1/2, else uniform in 1..2^(W-1)-1; psum 0;
-//   real        an operand-trace file (qsq-trace format, docs/energy.md), replayed in order.
+//   real        an operand-trace file (qsq-trace format, docs/energy.md, read by
+//               qsq::flow::read_operand_trace), replayed in order.
 // Usage:
 //   qsq::energy::ArrayShape s;  // W = 8, N = 8, 3-bit codes, 32-bit accumulator
 //   auto st = qsq::energy::make_array_stream("stationary", s, 1, 10000, "");
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "qsq/params.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::energy {
 
@@ -26,46 +29,33 @@ struct ArrayShape {
   int acc_width = defaults::kAccWidth;
 };
 
-struct Beat {
-  enum class Kind : std::uint8_t { load, plain, act } kind = Kind::act;
-  std::uint32_t scale = 0;      // load
-  std::int64_t psum = 0;        // act
-  std::vector<std::int32_t> v;  // codes (load), plain weights (plain) or activations (act)
-};
-
 struct ArrayStream {
   std::string workload;
   std::uint64_t seed = 0;
   std::string source;  // trace path for "real"
-  CodebookId codebook = CodebookId::pow2;
-  std::vector<Beat> beats;
+  // Weight loads (each with its codebook; the level is set per stimulus block) and dot beats.
+  std::vector<Transaction> transactions;
   std::uint64_t act_beats() const;
   std::uint64_t loads() const;
 };
 
-// Beats for about `cycles` clock cycles (one per beat; stalls come on top).
+// Transactions for about `cycles` clock cycles (one per transaction; stalls come on top).
 ArrayStream make_array_stream(const std::string& workload, const ArrayShape& s, std::uint64_t seed,
                               std::uint64_t cycles, const std::string& trace_path);
 
-// Reads a qsq-trace file; throws Error naming file and line on bad input or a shape mismatch.
+// The operand trace at `path` as a stream; throws Error naming file and line on bad input or a
+// shape that is not the array's.
 ArrayStream read_trace(const std::string& path, const ArrayShape& s);
 
-// What each lane of the measured qsq_array computes (its RTL parameters ExactLane, BoundLane).
-enum class LaneKind : std::uint8_t {
-  csd,    // the quality-scalable lane: a * qs_weight(w, q)
-  exact,  // the exact baseline: a * w
-  bound,  // the lower-bound instrument: a for a non-zero weight, no multiplier at all
-};
+// What each lane of the measured qsq_array computes (its RTL parameters ExactLane, BoundLane):
+// csd (a * qs_weight(w, q)), exact (a * w) or bound (a for a non-zero weight, no multiplier).
+using LaneKind = qsq::LaneKind;
 
 // qsq-stim text: one block per level (named "q<q>p<p>"), each starting with its configuration;
 // for the exact and bound lanes, whose result does not depend on q, one block named "exact" or
 // "bound".
 std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std::vector<Quality>& levels,
                            LaneKind lane);
-
-// The golden result of one activation beat under weights `w` (decoded) at level q.
-std::int64_t golden_dot(const ArrayShape& s, const std::vector<std::int32_t>& w, const Beat& act, const Quality& q,
-                        LaneKind lane);
 
 // Multiplier wrapper streams: pairs (a, b) per cycle, W-bit two's complement or unsigned.
 struct MultCycle {

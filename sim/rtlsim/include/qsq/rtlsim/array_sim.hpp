@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "qsq/params.hpp"
+#include "qsq/transaction.hpp"
 
 namespace qsq::rtlsim {
 
@@ -39,23 +40,12 @@ struct Geometry {
   bool exact_lane = false;
 };
 
-// One weight-chunk load: `lanes` codes (decoded by the array with `scale` and `codebook`) or,
-// with bypass, `lanes` plain W-bit weights. The quality level applies to every dot product
-// accepted after this load. quality.q = 0 means exact.
-struct WeightLoad {
-  Quality quality{};
-  CodebookId codebook = CodebookId::pow2;
-  bool bypass = false;
-  std::vector<std::uint8_t> codes;   // lanes entries (ignored with bypass)
-  std::uint32_t scale = 0;           // <= max_scale(width)
-  std::vector<std::int32_t> plain;   // lanes entries (bypass only)
-};
-
-// One N-term dot product: r = wrap_AccW(psum + sum_i a[i] * qs_weight(w_i)).
-struct DotBeat {
-  std::vector<std::int32_t> a;       // lanes activations, each a W-bit signed value
-  std::int64_t psum = 0;             // an AccW-bit signed value
-};
+// The transactions are the golden transaction model's (qsq/transaction.hpp): a WeightLoad of
+// `lanes` codes (decoded by the array with its scale and codebook) or, with bypass, `lanes` plain
+// W-bit weights, its quality level applying to every dot product accepted after it (q = 0: exact);
+// a DotBeat of `lanes` activations and a psum, whose result qsq::ArrayModel predicts.
+using qsq::DotBeat;
+using qsq::WeightLoad;
 
 // Random traffic shaping, all probabilities per cycle (0 = none).
 struct Traffic {
@@ -129,7 +119,7 @@ class ArraySim {
     unsigned cfg_q = 0, cfg_p = 0, cfg_codebook = 0;
     bool cfg_bypass = false;
     bool wld_valid = false, act_valid = false, res_ready = true;
-    std::vector<std::uint32_t> wld_codes, wld_plain, act_data;  // packed words, LSB first
+    std::vector<std::uint32_t> wld_codes, wld_plain, act_data;  // qsq::pack_lanes words
     std::uint32_t wld_scale = 0;
     std::uint64_t act_psum = 0;
   };
@@ -162,8 +152,5 @@ class ArraySim {
   std::vector<CycleRecord> log_;
   double uniform();
 };
-
-// Packs `values` (each masked to `bits` bits) LSB first into 32-bit words.
-std::vector<std::uint32_t> pack_fields(const std::vector<std::int64_t>& values, int bits);
 
 }  // namespace qsq::rtlsim

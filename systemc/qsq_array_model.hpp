@@ -4,7 +4,7 @@
 // bank, combinational readies, asynchronous active-low reset), and the arithmetic of the HLS C++
 // (hls/qsq_hls_array.hpp), which is bit-exact to the golden model.
 // Usage:
-//   qsq_tb::QsqArrayModel<qsq_hls::DefaultConfig> model("model");
+//   qsq_sc::QsqArrayModel<qsq_hls::DefaultConfig> model("model");
 //   model.clk_i(clk); model.rst_ni(rst_n); ... (bind every port, as for the Verilated Vqsq_array)
 #pragma once
 #include <systemc>
@@ -12,7 +12,7 @@
 #include "qsq_hls_array.hpp"
 #include "sc_port_types.hpp"
 
-namespace qsq_tb {
+namespace qsq_sc {
 
 template <class C, bool ExactLane = false>
 class QsqArrayModel : public sc_core::sc_module {
@@ -38,7 +38,7 @@ class QsqArrayModel : public sc_core::sc_module {
   sc_core::sc_in<bool> res_ready_i;
   sc_core::sc_out<port_t<A>> res_data_o;
 
-  // Deliberate bugs, only to prove that the lock-step testbench catches them (its ctests):
+  // Deliberate bugs, only to prove that the lock-step testbench (testbench/) catches them (its ctests):
   // data flips bit 0 of every 101st result; stall lets S2 be overwritten under back-pressure.
   enum class Fault { none, data, stall };
   Fault fault = Fault::none;
@@ -103,15 +103,15 @@ class QsqArrayModel : public sc_core::sc_module {
     const auto codes_word = static_cast<std::uint64_t>(wld_codes_i.read());
     const auto plain_word = static_cast<std::uint64_t>(wld_plain_i.read());
     for (int i = 0; i < N; ++i) {
-      codes[i] = static_cast<long long>(field(codes_word, i * B, B));
-      plain[i] = static_cast<long long>(field(plain_word, i * W, W));  // wraps to signed W bits
+      codes[i] = static_cast<long long>(qsq::get_field(codes_word, i * B, B));
+      plain[i] = static_cast<long long>(qsq::get_field(plain_word, i * W, W));  // wraps to signed W bits
     }
     qsq_hls::load_weights<C>(cfg, codes, static_cast<long long>(wld_scale_i.read()), plain, bank_);
   }
 
   void capture_beat() {
     const auto data = static_cast<std::uint64_t>(act_data_i.read());
-    for (int i = 0; i < N; ++i) s1_act_[i] = static_cast<long long>(field(data, i * W, W));
+    for (int i = 0; i < N; ++i) s1_act_[i] = static_cast<long long>(qsq::get_field(data, i * W, W));
     s1_psum_ = static_cast<long long>(act_psum_i.read());
   }
 
@@ -121,8 +121,8 @@ class QsqArrayModel : public sc_core::sc_module {
     wld_ready_o.write(s1_free);
     act_ready_o.write(s1_free && !wld_valid_i.read());
     res_valid_o.write(s2_valid_);
-    res_data_o.write(static_cast<port_t<A>>(field(static_cast<std::uint64_t>(static_cast<long long>(s2_data_)), 0, A)));
+    res_data_o.write(static_cast<port_t<A>>(qsq::to_field(static_cast<long long>(s2_data_), A)));
   }
 };
 
-}  // namespace qsq_tb
+}  // namespace qsq_sc
