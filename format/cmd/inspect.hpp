@@ -10,11 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli.hpp"
 #include "qsq/container.hpp"
-
-namespace CLI {
-class App;
-}
 
 namespace qsq::cli {
 

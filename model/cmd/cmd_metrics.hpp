@@ -8,11 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli.hpp"
 #include "qsq/metrics.hpp"
-
-namespace CLI {
-class App;
-}
 
 namespace qsq::cli {
 void register_metrics(CLI::App& app);

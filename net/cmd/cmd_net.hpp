@@ -1,11 +1,8 @@
 // Description: registration of the network subcommands (train, quantize, finetune, eval, tune,
-// export) and of the net stages of `qsq flow`.
-// Usage: qsq::cli::register_net(app);   (tools/qsq/main.cpp, under QSQ_HAVE_net)
+// export) and of the net stages of `qsq flow`; library qsq_cmd_net.
+// Usage: qsq::cli::register_net(app);   (called by the generated register_parts.cpp of tools/qsq)
 #pragma once
-
-namespace CLI {
-class App;
-}
+#include "cli.hpp"
 
 namespace qsq::cli {
 void register_net(CLI::App& app);

@@ -6,21 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
-#include "cmd_flow.hpp"
-#include "cmd_metrics.hpp"
 #include "qsq/error.hpp"
-#ifdef QSQ_HAVE_inspect
-#include "inspect.hpp"
-#endif
-#ifdef QSQ_HAVE_cosim
-#include "cmd_cosim.hpp"
-#endif
-#ifdef QSQ_HAVE_net
-#include "cmd_net.hpp"
-#endif
-#ifdef QSQ_HAVE_energy
-#include "cmd_energy.hpp"
-#endif
+
+namespace qsq::cli {
+void register_parts(CLI::App& app);  // generated: every qsq_cmd_<part> this build has (CMakeLists.txt)
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"qsq: quality scalable quantization -- golden model, hardware generation, co-simulation, "
@@ -28,21 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", qsq::cli::tool_version() + " (git " + qsq::cli::git_revision() + ")");
   app.require_subcommand(1);
   app.fallthrough();
-  qsq::cli::register_metrics(app);
-  qsq::cli::register_flow(app);
-#ifdef QSQ_HAVE_inspect
-  qsq::cli::register_inspect(app);
-#endif
-#ifdef QSQ_HAVE_cosim
-  qsq::cli::register_cosim(app);
-#endif
-  // net before energy: the energy stage's `real` workload is the operand trace the net stages write.
-#ifdef QSQ_HAVE_net
-  qsq::cli::register_net(app);
-#endif
-#ifdef QSQ_HAVE_energy
-  qsq::cli::register_energy(app);
-#endif
+  qsq::cli::register_parts(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

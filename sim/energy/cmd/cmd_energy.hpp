@@ -1,11 +1,8 @@
 // Description: the energy part's subcommands (`qsq synth`, `qsq energy`, `qsq compare-mult`) and
 // its `qsq flow` stages ("synth", "energy"); library qsq_cmd_energy.
-// Usage: main.cpp calls qsq::cli::register_energy(app) when QSQ_HAVE_energy is defined.
+// Usage: qsq::cli::register_energy(app);   (called by the generated register_parts.cpp of tools/qsq)
 #pragma once
-
-namespace CLI {
-class App;
-}
+#include "cli.hpp"
 
 namespace qsq::cli {
 void register_energy(CLI::App& app);

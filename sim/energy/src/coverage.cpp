@@ -2,10 +2,10 @@
 #include "qsq/energy/coverage.hpp"
 
 #include <cctype>
-#include <fstream>
 #include <sstream>
 
 #include "qsq/error.hpp"
+#include "qsq/flow/atomic_file.hpp"
 
 namespace qsq::energy {
 
@@ -63,12 +63,6 @@ std::map<std::string, std::uint64_t> parse_toggle_counts(const std::string& text
   return out;
 }
 
-std::map<std::string, std::uint64_t> read_toggle_counts(const std::string& path, const std::string& scope) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open coverage file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_toggle_counts(ss.str(), scope);
-}
+std::map<std::string, std::uint64_t> read_toggle_counts(const std::string& path, const std::string& scope) { return parse_toggle_counts(flow::read_file(path), scope); }
 
 }  // namespace qsq::energy

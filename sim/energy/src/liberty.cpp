@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "qsq/error.hpp"
+#include "qsq/flow/atomic_file.hpp"
 
 namespace qsq::energy {
 
@@ -352,12 +352,6 @@ Liberty parse_liberty(const std::string& text, const std::string& path) {
   return lib;
 }
 
-Liberty read_liberty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open liberty file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_liberty(ss.str(), path);
-}
+Liberty read_liberty(const std::string& path) { return parse_liberty(flow::read_file(path), path); }
 
 }  // namespace qsq::energy

@@ -4,11 +4,11 @@
 #include "qsq/energy/netlist.hpp"
 
 #include <cctype>
-#include <fstream>
 #include <numeric>
 #include <sstream>
 
 #include "qsq/error.hpp"
+#include "qsq/flow/atomic_file.hpp"
 
 namespace qsq::energy {
 
@@ -343,12 +343,6 @@ Netlist parse_netlist(const std::string& text, const std::string& path) {
   return Reader(tokenize(text, path), path).read();
 }
 
-Netlist read_netlist(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open netlist " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_netlist(ss.str(), path);
-}
+Netlist read_netlist(const std::string& path) { return parse_netlist(flow::read_file(path), path); }
 
 }  // namespace qsq::energy

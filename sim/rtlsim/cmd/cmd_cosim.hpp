@@ -1,10 +1,7 @@
 // Description: the `qsq cosim` subcommand and the `qsq flow` stage "cosim" (library qsq_cmd_cosim).
-// Usage: main.cpp calls qsq::cli::register_cosim(app) when QSQ_HAVE_cosim is defined.
+// Usage: qsq::cli::register_cosim(app);   (called by the generated register_parts.cpp of tools/qsq)
 #pragma once
-
-namespace CLI {
-class App;
-}
+#include "cli.hpp"
 
 namespace qsq::cli {
 void register_cosim(CLI::App& app);
