@@ -69,59 +69,60 @@ void register_train(CLI::App& app) {
   cmd->add_option("--max-batches", o->a.max_batches, "stop each epoch after this many batches (shortened runs)");
 }
 
+// `qsq quantize` and `qsq finetune`: a float model in, a file out (-o), the quantizer's options
+// resolved into Args::opts before `run`.
+template <class Args>
+struct Quantizing {
+  Args a;
+  QuantOpts q;
+};
+
+template <class Args>
+std::pair<CLI::App*, std::shared_ptr<Quantizing<Args>>> add_quantizing_command(
+    CLI::App& app, const std::string& name, const std::string& help, json (*run)(const Args&),
+    std::string (*table)(const json&), const std::string& model_help, const std::string& out_help) {
+  auto o = std::make_shared<Quantizing<Args>>();
+  auto* cmd = add_report_command<Quantizing<Args>>(
+      app, name, help, o,
+      [run](Quantizing<Args>& x) {
+        x.a.opts = x.q.resolve();
+        return run(x.a);
+      },
+      table);
+  cmd->add_option("model", o->a.model, model_help)->required();
+  cmd->add_option("-o,--out", o->a.out, out_help)->required();
+  add_quant_options(cmd, o->q);
+  return {cmd, o};
+}
+
 void register_quantize(CLI::App& app) {
-  struct O {
-    net::QuantizeArgs a;
-    QuantOpts q;
-  };
-  auto o = std::make_shared<O>();
-  auto* cmd = add_report_command<O>(
+  auto [cmd, o] = add_quantizing_command<net::QuantizeArgs>(
       app, "quantize",
       "Quantize a float model (qsq's or your own TorchScript of Conv2d/Linear/ReLU/MaxPool2d/Flatten/BatchNorm2d) into "
       "a .qsq file: input quantization, per-layer activation ranges calibrated on training images, b-bit weight codes "
       "with per-filter scales, biases in accumulator units, requantization multiplier and shift.",
-      o,
-      [](O& x) {
-        x.a.opts = x.q.resolve();
-        return net::run_quantize(x.a);
-      },
-      net::quantize_table);
-  cmd->add_option("model", o->a.model, "float model (TorchScript)")->required();
-  cmd->add_option("-o,--out", o->a.out, ".qsq file to write")->required();
+      net::run_quantize, net::quantize_table, "float model (TorchScript)", ".qsq file to write");
   cmd->add_option("--data", o->a.data, "calibration data: mnist or fashion (default: the model's own, else mnist)");
   cmd->add_option("--calib", o->a.calib_images, "calibration images")->capture_default_str();
-  add_quant_options(cmd, o->q);
 }
 
 void register_finetune(CLI::App& app) {
-  struct O {
-    net::FinetuneArgs a;
-    QuantOpts q;
-  };
-  auto o = std::make_shared<O>();
-  auto* cmd = add_report_command<O>(
+  auto [cmd, o] = add_quantizing_command<net::FinetuneArgs>(
       app, "finetune",
       "Quantization-aware fine-tuning: the forward pass uses the weights exactly as the integer network holds them "
       "(decoder-aware codes, the decoder's rounding, the chosen quality level), the backward pass a straight-through "
       "estimator. Writes the fine-tuned float model, and with --qsq the quantized file too.",
-      o,
-      [](O& x) {
-        x.a.opts = x.q.resolve();
-        return net::run_finetune(x.a);
-      },
-      net::finetune_table);
-  cmd->add_option("model", o->a.model, "float model to start from (TorchScript)")->required();
-  cmd->add_option("-o,--out", o->a.out, "fine-tuned float model to write")->required();
-  cmd->add_option("--qsq", o->a.qsq_out, "also quantize the result into this .qsq file");
-  cmd->add_option("--data", o->a.data, "mnist or fashion (default: the model's own)");
-  cmd->add_option("--quality", o->a.quality, "quality level in the forward pass (0 = exact)")->capture_default_str();
-  cmd->add_option("--epochs", o->a.epochs, "epochs")->capture_default_str();
-  cmd->add_option("--lr", o->a.lr, "Adam learning rate")->capture_default_str();
-  cmd->add_option("--seed", o->a.seed, "seed of the shuffling")->capture_default_str();
-  cmd->add_option("--threads", o->a.threads, "libtorch threads")->capture_default_str();
-  cmd->add_option("--max-batches", o->a.max_batches, "stop each epoch after this many batches (shortened runs)");
-  cmd->add_option("--calib", o->a.calib_images, "calibration images for --qsq")->capture_default_str();
-  add_quant_options(cmd, o->q);
+      net::run_finetune, net::finetune_table, "float model to start from (TorchScript)", "fine-tuned float model to write");
+  auto& a = o->a;
+  cmd->add_option("--qsq", a.qsq_out, "also quantize the result into this .qsq file");
+  cmd->add_option("--data", a.data, "mnist or fashion (default: the model's own)");
+  cmd->add_option("--quality", a.quality, "quality level in the forward pass (0 = exact)")->capture_default_str();
+  cmd->add_option("--epochs", a.epochs, "epochs")->capture_default_str();
+  cmd->add_option("--lr", a.lr, "Adam learning rate")->capture_default_str();
+  cmd->add_option("--seed", a.seed, "seed of the shuffling")->capture_default_str();
+  cmd->add_option("--threads", a.threads, "libtorch threads")->capture_default_str();
+  cmd->add_option("--max-batches", a.max_batches, "stop each epoch after this many batches (shortened runs)");
+  cmd->add_option("--calib", a.calib_images, "calibration images for --qsq")->capture_default_str();
 }
 
 // "all" or a comma-separated list of quality levels.

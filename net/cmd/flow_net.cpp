@@ -318,51 +318,37 @@ std::string trace_md(const json& j, const StageContext&) {
 // uses); the data sets are identified by their files; each stage reads its upstream stages'
 // files, whose hashes those stages record as outputs.
 void register_net_flow() {
-  const auto data = [](const StageContext&) {
-    return fmt::format("seed {} threads 2 epochs default\n{}\n{}", kSeed, data_identity("mnist"), data_identity("fashion"));
+  struct NetStage {
+    const char* name;
+    const char* title;
+    std::vector<std::string> after;
+    json (*run)(StageContext&);
+    std::string (*markdown)(const json&, const StageContext&);
   };
-  flow::add_stage({.name = "net-train",
-                   .title = "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)",
-                   .code = {"net"},
-                   .params = data,
-                   .run = train_run,
-                   .markdown = train_md});
-  flow::add_stage({.name = "net-quantize",
-                   .title = "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices",
-                   .after = {"net-train"},
-                   .code = {"net"},
-                   .params = data,
-                   .run = quantize_run,
-                   .markdown = quantize_md});
-  flow::add_stage({.name = "net-trace",
-                   .title = "Networks: RTL export and operand trace of LeNet-5's conv layers",
-                   .after = {"net-quantize"},
-                   .code = {"net"},
-                   .params = data,
-                   .run = trace_run,
-                   .markdown = trace_md});
-  flow::add_stage({.name = "net-finetune",
-                   .title = "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)",
-                   .after = {"net-train"},
-                   .code = {"net"},
-                   .params = data,
-                   .run = finetune_run,
-                   .markdown = finetune_md});
-  flow::add_stage({.name = "net-eval",
-                   .title = "Networks: bit-exact accuracy per quality level, zeros and memory",
-                   .after = {"net-train", "net-quantize", "net-finetune"},
-                   .code = {"net"},
-                   .params = data,
-                   .run = eval_run,
-                   .markdown = eval_md});
-  // After the energy stage: the per-layer choice minimises measured energy per MAC of each level.
-  flow::add_stage({.name = "net-tune",
-                   .title = "Networks: per-layer quality within a 0.5-point budget, at the measured energy per MAC",
-                   .after = {"net-quantize", "net-finetune", "energy"},
-                   .code = {"net"},
-                   .params = data,
-                   .run = tune_run,
-                   .markdown = tune_md});
+  // net-tune runs after the energy stage: the per-layer choice minimises measured energy per MAC.
+  const NetStage net_stages[] = {
+      {"net-train", "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)", {}, train_run, train_md},
+      {"net-quantize", "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices", {"net-train"},
+       quantize_run, quantize_md},
+      {"net-trace", "Networks: RTL export and operand trace of LeNet-5's conv layers", {"net-quantize"}, trace_run, trace_md},
+      {"net-finetune", "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)", {"net-train"},
+       finetune_run, finetune_md},
+      {"net-eval", "Networks: bit-exact accuracy per quality level, zeros and memory",
+       {"net-train", "net-quantize", "net-finetune"}, eval_run, eval_md},
+      {"net-tune", "Networks: per-layer quality within a 0.5-point budget, at the measured energy per MAC",
+       {"net-quantize", "net-finetune", "energy"}, tune_run, tune_md},
+  };
+  for (const auto& n : net_stages)
+    flow::add_stage({.name = n.name,
+                     .title = n.title,
+                     .after = n.after,
+                     .code = {"net"},
+                     .params = [](const StageContext&) {
+                       return fmt::format("seed {} threads 2 epochs default\n{}\n{}", kSeed, data_identity("mnist"),
+                                          data_identity("fashion"));
+                     },
+                     .run = n.run,
+                     .markdown = n.markdown});
 }
 
 }  // namespace qsq::cli
