@@ -22,7 +22,7 @@ template <class C>
 struct ArrayCfg {
   typename C::q_t q = C::qmax;      // 1..qmax; 0 also means exact
   typename C::p_t p = 0;            // digits below p dropped
-  typename C::codebook_t codebook = kPow2;  // 3 decodes as pow2, as in the RTL
+  typename C::codebook_t codebook = kPow2;  // an unused id decodes as pow2, as in the RTL
   bool bypass = false;              // plain W-bit weights, decoder bypassed
 };
 

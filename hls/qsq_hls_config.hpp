@@ -1,36 +1,32 @@
 // Description: the configuration struct every qsq HLS kernel takes as its template parameter
-// (hls4ml style), the two named presets from config/params.json, and the widths derived from
-// them, so that every kernel names its types the same way.
+// (hls4ml style), built from the hardware contract (qsq/contract.hpp): the array's shape, Qmax
+// and the configuration field types come from there, the datapath widths follow from the shape.
+// The presets (DefaultConfig, SmallConfig, ...) and the codebook ids are generated with the
+// contract into qsq_hls_params.hpp, included at the end.
 // Usage:
 //   using C = qsq_hls::ArrayConfig<8, 8, 3, 32>;      // or qsq_hls::DefaultConfig / SmallConfig
+//   using D = qsq_hls::ConfigFor<qsq::presets::kSmall>;
 //   typename C::act_t a = -3;  typename C::acc_t r = 0;
 #pragma once
-#include "qsq/defaults.hpp"
+#include "qsq/contract.hpp"
 #include "qsq_hls_types.hpp"
 
 namespace qsq_hls {
 
-// Codebook ids, as qsq::CodebookId and the RTL's cfg_codebook_i.
-enum : int { kPow2 = 0, kShift = 1, kPow2x = 2 };
-
-// Largest number of non-zero non-adjacent-form digits of a W-bit two's complement value:
-// -2^(W-1) + 2^(W-3) - ... alternates every second position, so it is ceil(W / 2) (4 for W = 8).
-constexpr int max_digits(int width) { return (width + 1) / 2; }
-
 template <int Width, int Lanes, int CodeBits, int AccWidth>
 struct ArrayConfig {
-  static_assert(Width >= qsq::limits::kWidthMin && Width <= qsq::limits::kWidthMax, "W out of range");
-  static_assert(Lanes >= qsq::limits::kLanesMin && Lanes <= qsq::limits::kLanesMax, "N out of range");
-  static_assert(CodeBits >= qsq::limits::kCodeBitsMin && CodeBits <= qsq::limits::kCodeBitsMax,
-                "code bits out of range");
-  static_assert(AccWidth >= qsq::limits::kAccWidthMin && AccWidth <= qsq::limits::kAccWidthMax,
-                "AccW out of range");
+  static constexpr qsq::Shape shape{Width, Lanes, CodeBits, AccWidth};
+  static_assert(shape.valid(), "W, N, code bits or AccW outside the limits of config/params.json");
 
   static constexpr int width = Width;
   static constexpr int lanes = Lanes;
   static constexpr int code_bits = CodeBits;
   static constexpr int acc_width = AccWidth;
-  static constexpr int qmax = max_digits(Width);
+  static constexpr int qmax = shape.qmax();
+  // Widths of the configuration fields (cfg_q_i, cfg_p_i, cfg_codebook_i), as the RTL's.
+  static constexpr int q_bits = qsq::contract::kQBits;
+  static constexpr int p_bits = qsq::contract::kPBits;
+  static constexpr int codebook_bits = qsq::contract::kCodebookBits;
 
   using act_t = int_t<Width>;             // activation
   using weight_t = int_t<Width>;          // decoded (or plain) weight
@@ -40,14 +36,21 @@ struct ArrayConfig {
   using qsw_t = int_t<Width + 1>;         // truncated weight: 127 at q = 1 becomes 128
   using prod_t = int_t<2 * Width + 1>;    // lane product a * qsw
   using acc_t = int_t<AccWidth>;          // wrapping accumulator
-  using q_t = uint_t<4>;                  // cfg_q_i
-  using p_t = uint_t<5>;                  // cfg_p_i
-  using codebook_t = uint_t<2>;           // cfg_codebook_i
+  using q_t = uint_t<q_bits>;             // cfg_q_i
+  using p_t = uint_t<p_bits>;             // cfg_p_i
+  using codebook_t = uint_t<codebook_bits>;  // cfg_codebook_i
+
+  static_assert(bits_of<q_t>() == qsq::contract::kQBits, "q_t disagrees with the contract's cfg_q_i width");
+  static_assert(bits_of<p_t>() == qsq::contract::kPBits, "p_t disagrees with the contract's cfg_p_i width");
+  static_assert(bits_of<codebook_t>() == qsq::contract::kCodebookBits,
+                "codebook_t disagrees with the contract's cfg_codebook_i width");
+  static_assert(qmax == qsq::contract::qmax(Width), "qmax disagrees with the contract");
 };
 
-using DefaultConfig = ArrayConfig<qsq::presets::kDefault.width, qsq::presets::kDefault.lanes,
-                                  qsq::presets::kDefault.code_bits, qsq::presets::kDefault.acc_width>;
-using SmallConfig = ArrayConfig<qsq::presets::kSmall.width, qsq::presets::kSmall.lanes,
-                                qsq::presets::kSmall.code_bits, qsq::presets::kSmall.acc_width>;
+// The ArrayConfig of a shape of the contract (a preset, or any constexpr qsq::Shape object).
+template <const auto& S>
+using ConfigFor = ArrayConfig<S.width, S.lanes, S.code_bits, S.acc_width>;
 
 }  // namespace qsq_hls
+
+#include "qsq_hls_params.hpp"  // generated: codebook ids and the presets

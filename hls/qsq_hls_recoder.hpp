@@ -38,7 +38,7 @@ template <class C>
 LaneDigits<C> quality_mask(LaneDigits<C> d, typename C::q_t q, typename C::p_t p) {
   QSQ_HLS_INLINE
   LaneDigits<C> out;
-  uint_t<5> seen = 0;  // non-zero digits above the current position (at most 16)
+  typename C::p_t seen = 0;  // non-zero digits above the current position (at most W, as a position)
   QSQ_HLS_LOOP(mask_positions)
   for (int i = C::width - 1; i >= 0; --i) {
     QSQ_HLS_UNROLL

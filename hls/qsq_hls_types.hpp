@@ -49,6 +49,9 @@ template <int W> using uint_t = ap_uint<W>;
 template <class T> inline bool get_bit(const T& x, int i) { return x[i]; }
 template <class T> inline void set_bit(T& x, int i, bool b) { x[i] = b; }
 template <class T> inline long long to_ll(const T& x) { return x.to_int64(); }
+template <class T> struct BitsOf;
+template <int W> struct BitsOf<ap_int<W>> { static constexpr int value = W; };
+template <int W> struct BitsOf<ap_uint<W>> { static constexpr int value = W; };
 }  // namespace qsq_hls
 
 #elif defined(QSQ_HLS_CATAPULT)
@@ -59,6 +62,8 @@ template <int W> using uint_t = ac_int<W, false>;
 template <class T> inline bool get_bit(const T& x, int i) { return x[i]; }
 template <class T> inline void set_bit(T& x, int i, bool b) { x[i] = b; }
 template <class T> inline long long to_ll(const T& x) { return x.to_int64(); }
+template <class T> struct BitsOf;
+template <int W, bool S> struct BitsOf<ac_int<W, S>> { static constexpr int value = W; };
 }  // namespace qsq_hls
 
 #else
@@ -107,6 +112,15 @@ template <int W, bool S> constexpr void set_bit(Bits<W, S>& x, int i, bool b) {
   x = static_cast<long long>(b ? (u | m) : (u & ~m));
 }
 template <int W, bool S> constexpr long long to_ll(Bits<W, S> x) { return static_cast<long long>(x); }
+template <class T> struct BitsOf;
+template <int W, bool S> struct BitsOf<Bits<W, S>> { static constexpr int value = W; };
 
 }  // namespace qsq_hls
 #endif
+
+namespace qsq_hls {
+// Bit width of an int_t / uint_t type, whatever the backend: static_asserts compare it with the
+// hardware contract (qsq/contract.hpp).
+template <class T> constexpr int bits_of() { return BitsOf<T>::value; }
+}  // namespace qsq_hls
+

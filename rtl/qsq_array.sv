@@ -25,9 +25,9 @@ module qsq_array #(
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
-  input  logic [3:0]                  cfg_q_i,
-  input  logic [4:0]                  cfg_p_i,
-  input  logic [1:0]                  cfg_codebook_i,
+  input  qsq_pkg::q_t                 cfg_q_i,
+  input  qsq_pkg::p_t                 cfg_p_i,
+  input  qsq_pkg::codebook_t          cfg_codebook_i,
   input  logic                        cfg_bypass_i,
   input  logic                        wld_valid_i,
   output logic                        wld_ready_o,
@@ -45,7 +45,7 @@ module qsq_array #(
   // The exact dot product of Lanes terms, each |a * w| <= 2^(2W-2), fits SumWidth signed bits.
   localparam int unsigned SumWidth    = 2 * Width + $clog2(Lanes);
   localparam int unsigned LaneWBits   = ExactLane ? Width : 2 * Width;
-  localparam int unsigned RowsPerLane = ExactLane ? 1 : (Width + 1) / 2;
+  localparam int unsigned RowsPerLane = ExactLane ? 1 : `QSQ_QMAX(Width);
   // qsq lanes: the pair rows of all lanes plus one row, the lanes' constants summed at load time.
   localparam int unsigned ConstBits   = ExactLane ? 0 : SumWidth;
   localparam int unsigned TreeInputs  = ExactLane ? Lanes : Lanes * RowsPerLane + 1;
@@ -78,11 +78,12 @@ module qsq_array #(
   // only see new values once per load (they do not follow the input bus) and have a full cycle.
   // The weight bank is written at the edge after the load was accepted; no beat can be accepted
   // at the load's own edge (a load has priority), so every later beat sees the new weights.
-  localparam int unsigned LoadBits = 4 + 5 + 2 + 1 + Lanes*CodeBits + (Width-1) + Lanes*Width;
+  localparam int unsigned LoadBits = qsq_pkg::QBits + qsq_pkg::PBits + qsq_pkg::CodebookBits + 1
+                                    + Lanes*CodeBits + (Width-1) + Lanes*Width;
   logic [LoadBits-1:0]        load_q;
-  logic [3:0]                 ld_q;
-  logic [4:0]                 ld_p;
-  logic [1:0]                 ld_codebook;
+  logic [qsq_pkg::QBits-1:0]  ld_q;
+  logic [qsq_pkg::PBits-1:0]  ld_p;
+  logic [qsq_pkg::CodebookBits-1:0] ld_codebook;
   logic                       ld_bypass;
   logic [Lanes*CodeBits-1:0]  ld_codes;
   logic [Width-2:0]           ld_scale;

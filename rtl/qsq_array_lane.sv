@@ -10,13 +10,13 @@
 //   qsq_array_lane #(.Width(8), .SumWidth(19), .GateEn(1), .ExactLane(0)) u_lane (
 //     .clk_i, .rst_ni, .beat_i(act_fire), .a_i, .wbank_i, .has_digits_i, .zero_q_i, .zero_d_o, .rows_o);
 module qsq_array_lane #(
-  parameter int unsigned Width     = 8,
+  parameter int unsigned Width     = qsq_pkg::Width,
   parameter int unsigned SumWidth  = 2 * Width,
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
   localparam int unsigned WBits    = ExactLane ? Width : 2 * Width,
-  localparam int unsigned Rows     = ExactLane ? 1 : (Width + 1) / 2
+  localparam int unsigned Rows     = ExactLane ? 1 : `QSQ_QMAX(Width)
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,

@@ -6,15 +6,16 @@
 // Usage:
 //   qsq_csd_recoder #(.Width(8)) u_rec (.w_i(w), .q_i(q), .p_i(p), .pos_o(pos), .neg_o(neg));
 module qsq_csd_recoder #(
-  parameter int unsigned Width = 8
+  parameter int unsigned Width = qsq_pkg::Width
 ) (
   input  logic [Width-1:0] w_i,
-  input  logic [3:0]       q_i,
-  input  logic [4:0]       p_i,
+  input  qsq_pkg::q_t      q_i,
+  input  qsq_pkg::p_t      p_i,
   output logic [Width-1:0] pos_o,   // bit i: digit +1 at position i
   output logic [Width-1:0] neg_o    // bit i: digit -1 at position i
 );
-  localparam int unsigned XW = Width + 2;
+  localparam int unsigned XW    = Width + 2;
+  localparam int unsigned PBits = qsq_pkg::PBits;  // a count of digits (at most W) fits a position's width
 
   logic [XW-1:0] x, x3, diff, pos_all, neg_all;
   assign x       = {{2{w_i[Width-1]}}, w_i};
@@ -25,17 +26,17 @@ module qsq_csd_recoder #(
 
   // Walk from the most significant position down, counting the non-zero digits already kept.
   always_comb begin
-    logic [4:0] seen;
+    qsq_pkg::p_t seen;  // non-zero digits met so far
     seen  = '0;
     pos_o = '0;
     neg_o = '0;
     for (int i = Width - 1; i >= 0; i--) begin
       if (pos_all[i] || neg_all[i]) begin
-        if ((q_i == '0 || seen < {1'b0, q_i}) && (5'(i) >= p_i)) begin
+        if ((q_i == '0 || seen < PBits'(q_i)) && (PBits'(i) >= p_i)) begin
           pos_o[i] = pos_all[i];
           neg_o[i] = neg_all[i];
         end
-        seen = seen + 5'd1;
+        seen = seen + PBits'(1);
       end
     end
   end

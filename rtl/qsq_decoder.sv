@@ -3,19 +3,19 @@
 // (MSB) and an index m; level m is S shifted right by M - m with round-half-up
 // (M = 2^(CodeBits-1) - 1). The M + 1 shifted scales are shared by all lanes (a constant shift and
 // an incrementer each); a lane only selects one and negates it. No multiplier.
-// Codebooks (cfg): 0 pow2 (m = 0 is zero), 1 shift (no zero), 2 pow2x (the "-0" pattern is
-// +(S >> M)); 3 decodes as pow2. With bypass_i the plain weights pass through unchanged.
+// Codebooks (ids qsq_pkg::Codebook*): pow2 (m = 0 is zero), shift (no zero), pow2x (the "-0"
+// pattern is +(S >> M)); an unused id decodes as pow2. With bypass_i the plain weights pass through.
 // Usage:
 //   qsq_decoder #(.Width(8), .Lanes(8), .CodeBits(3)) u_dec (
 //     .codes_i, .scale_i, .codebook_i, .bypass_i, .plain_i, .weights_o);
 module qsq_decoder #(
-  parameter int unsigned Width    = 8,
-  parameter int unsigned Lanes    = 8,
-  parameter int unsigned CodeBits = 3
+  parameter int unsigned Width    = qsq_pkg::Width,
+  parameter int unsigned Lanes    = qsq_pkg::Lanes,
+  parameter int unsigned CodeBits = qsq_pkg::CodeBits
 ) (
   input  logic [Lanes*CodeBits-1:0] codes_i,
   input  logic [Width-2:0]          scale_i,
-  input  logic [1:0]                codebook_i,
+  input  qsq_pkg::codebook_t        codebook_i,
   input  logic                      bypass_i,
   input  logic [Lanes*Width-1:0]    plain_i,
   output logic [Lanes*Width-1:0]    weights_o
@@ -50,10 +50,10 @@ module qsq_decoder #(
 
     always_comb begin
       unique case (codebook_i)
-        2'd1:    decoded = sign ? -mag : mag;                               // shift
-        2'd2:    decoded = (idx == '0) ? (sign ? level[MaxIdx*Width +: Width] : '0)        // pow2x
-                                       : (sign ? -mag : mag);
-        default: decoded = (idx == '0) ? '0 : (sign ? -mag : mag);          // pow2
+        qsq_pkg::CodebookShift: decoded = sign ? -mag : mag;
+        qsq_pkg::CodebookPow2x: decoded = (idx == '0) ? (sign ? level[MaxIdx*Width +: Width] : '0)
+                                                      : (sign ? -mag : mag);
+        default:                decoded = (idx == '0) ? '0 : (sign ? -mag : mag);  // pow2, and unused ids
       endcase
     end
 

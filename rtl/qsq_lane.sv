@@ -3,19 +3,20 @@
 // array lanes. Used as its own Verilator top for the exhaustive co-simulation and as "qsq's own
 // lane" for multiplier comparisons. ExactLane = 1 makes it a plain a * w (q, p ignored).
 // Usage:
-//   qsq_lane #(.Width(8)) u_mul (.a_i(a), .w_i(w), .q_i(4'd2), .p_i(5'd0), .prod_o(p));
+//   qsq_pkg::q_t q;  qsq_pkg::p_t p;   // q = 2, p = 0: the two most significant digits
+//   qsq_lane #(.Width(8)) u_mul (.a_i(a), .w_i(w), .q_i(q), .p_i(p), .prod_o(prod));
 module qsq_lane #(
   parameter int unsigned Width     = qsq_pkg::Width,
   parameter bit          ExactLane = 1'b0
 ) (
   input  logic [Width-1:0]   a_i,
   input  logic [Width-1:0]   w_i,
-  input  logic [3:0]         q_i,
-  input  logic [4:0]         p_i,
+  input  qsq_pkg::q_t        q_i,
+  input  qsq_pkg::p_t        p_i,
   output logic [2*Width-1:0] prod_o
 );
   localparam int unsigned ProdWidth = 2 * Width;   // |a * qs_weight| <= 2^(2W-2)
-  localparam int unsigned Rows      = (Width + 1) / 2 + 1;   // digit pairs + the constant
+  localparam int unsigned Rows      = `QSQ_QMAX(Width) + 1;   // digit pairs + the constant
 
   if (ExactLane) begin : gen_exact
     assign prod_o = ProdWidth'($signed(a_i) * $signed(w_i));

@@ -6,7 +6,7 @@
 // Usage:
 //   qsq_pp_const #(.Width(8), .SumWidth(19)) u_const (.pos_i, .neg_i, .const_o);
 module qsq_pp_const #(
-  parameter int unsigned Width    = 8,
+  parameter int unsigned Width    = qsq_pkg::Width,
   parameter int unsigned SumWidth = 2 * Width
 ) (
   input  logic [Width-1:0]    pos_i,

@@ -14,9 +14,9 @@
 // Usage:
 //   qsq_pp_rows #(.Width(8), .SumWidth(19)) u_rows (.a_i(a_q), .en_i(!zero_q), .pos_i, .neg_i, .rows_o);
 module qsq_pp_rows #(
-  parameter int unsigned Width    = 8,
+  parameter int unsigned Width    = qsq_pkg::Width,
   parameter int unsigned SumWidth = 2 * Width,
-  localparam int unsigned Pairs   = (Width + 1) / 2
+  localparam int unsigned Pairs   = `QSQ_QMAX(Width)  // a NAF digit pair holds one digit at most
 ) (
   input  logic [Width-1:0]         a_i,
   input  logic                     en_i,

@@ -18,12 +18,15 @@ template <class C, bool ExactLane = false>
 class QsqArrayModel : public sc_core::sc_module {
  public:
   static constexpr int W = C::width, N = C::lanes, B = C::code_bits, A = C::acc_width;
+  static_assert(C::q_bits == qsq::contract::kQBits && C::p_bits == qsq::contract::kPBits &&
+                    C::codebook_bits == qsq::contract::kCodebookBits,
+                "configuration port widths disagree with the hardware contract");
 
   sc_core::sc_in<bool> clk_i;
   sc_core::sc_in<bool> rst_ni;
-  sc_core::sc_in<port_t<4>> cfg_q_i;
-  sc_core::sc_in<port_t<5>> cfg_p_i;
-  sc_core::sc_in<port_t<2>> cfg_codebook_i;
+  sc_core::sc_in<port_t<C::q_bits>> cfg_q_i;
+  sc_core::sc_in<port_t<C::p_bits>> cfg_p_i;
+  sc_core::sc_in<port_t<C::codebook_bits>> cfg_codebook_i;
   sc_core::sc_in<bool> cfg_bypass_i;
   sc_core::sc_in<bool> wld_valid_i;
   sc_core::sc_out<bool> wld_ready_o;

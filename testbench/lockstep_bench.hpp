@@ -92,9 +92,9 @@ class LockstepBench : public sc_core::sc_module {
   sc_core::sc_signal<bool> clk_{"clk"};
   bool rising_next_ = false;  // the first half cycle (time 0) is a falling one
   sc_core::sc_signal<bool> rst_n_{"rst_n"};
-  sc_core::sc_signal<port_t<4>> cfg_q_;
-  sc_core::sc_signal<port_t<5>> cfg_p_;
-  sc_core::sc_signal<port_t<2>> cfg_codebook_;
+  sc_core::sc_signal<port_t<C::q_bits>> cfg_q_;
+  sc_core::sc_signal<port_t<C::p_bits>> cfg_p_;
+  sc_core::sc_signal<port_t<C::codebook_bits>> cfg_codebook_;
   sc_core::sc_signal<bool> cfg_bypass_, wld_valid_, act_valid_, res_ready_;
   sc_core::sc_signal<port_t<N * B>> wld_codes_;
   sc_core::sc_signal<port_t<W - 1>> wld_scale_;
@@ -259,9 +259,9 @@ class LockstepBench : public sc_core::sc_module {
     wld_valid_.write(load);
     act_valid_.write(beat || ghost);
     if (load) {
-      cfg_q_.write(static_cast<port_t<4>>(current_.q));
-      cfg_p_.write(static_cast<port_t<5>>(current_.p));
-      cfg_codebook_.write(static_cast<port_t<2>>(current_.codebook));
+      cfg_q_.write(static_cast<port_t<C::q_bits>>(current_.q));
+      cfg_p_.write(static_cast<port_t<C::p_bits>>(current_.p));
+      cfg_codebook_.write(static_cast<port_t<C::codebook_bits>>(current_.codebook));
       cfg_bypass_.write(current_.bypass);
       std::uint64_t codes = 0, plain = 0;
       for (int i = 0; i < N; ++i) {
@@ -272,9 +272,9 @@ class LockstepBench : public sc_core::sc_module {
       wld_scale_.write(static_cast<port_t<W - 1>>(current_.scale));
       wld_plain_.write(static_cast<port_t<N * W>>(plain));
     } else if (gen_.chance(0.3)) {  // configuration and weight lines are ignored without a load
-      cfg_q_.write(static_cast<port_t<4>>(qsq::get_field(gen_.garbage(), 0, 4)));
-      cfg_p_.write(static_cast<port_t<5>>(qsq::get_field(gen_.garbage(), 0, 5)));
-      cfg_codebook_.write(static_cast<port_t<2>>(qsq::get_field(gen_.garbage(), 0, 2)));
+      cfg_q_.write(static_cast<port_t<C::q_bits>>(qsq::get_field(gen_.garbage(), 0, C::q_bits)));
+      cfg_p_.write(static_cast<port_t<C::p_bits>>(qsq::get_field(gen_.garbage(), 0, C::p_bits)));
+      cfg_codebook_.write(static_cast<port_t<C::codebook_bits>>(qsq::get_field(gen_.garbage(), 0, C::codebook_bits)));
       cfg_bypass_.write(gen_.chance(0.5));
       wld_codes_.write(static_cast<port_t<N * B>>(qsq::get_field(gen_.garbage(), 0, N * B)));
       wld_plain_.write(static_cast<port_t<N * W>>(qsq::get_field(gen_.garbage(), 0, N * W)));

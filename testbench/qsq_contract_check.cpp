@@ -16,16 +16,14 @@
 #include <systemc>
 
 #include "qsq/bits.hpp"
-#include "qsq/defaults.hpp"
+#include "qsq/contract.hpp"
 #include "qsq/transaction.hpp"
 #include "qsq_array_model.hpp"
 #include "qsq_hls_config.hpp"
 #include "sc_port_types.hpp"
 
-#if QSQ_LOCKSTEP_HAVE_RTL
 #include "Vqsq_array_default.h"
 #include "Vqsq_array_small.h"
-#endif
 
 namespace {
 
@@ -74,9 +72,9 @@ class ContractBench : public sc_core::sc_module {
   Dut dut_;
   sc_core::sc_signal<bool> clk_{"clk"}, rst_n_{"rst_n"}, cfg_bypass_, wld_valid_, act_valid_, res_ready_;
   sc_core::sc_signal<bool> wld_ready_, act_ready_, res_valid_;
-  sc_core::sc_signal<port_t<4>> cfg_q_;
-  sc_core::sc_signal<port_t<5>> cfg_p_;
-  sc_core::sc_signal<port_t<2>> cfg_codebook_;
+  sc_core::sc_signal<port_t<C::q_bits>> cfg_q_;
+  sc_core::sc_signal<port_t<C::p_bits>> cfg_p_;
+  sc_core::sc_signal<port_t<C::codebook_bits>> cfg_codebook_;
   sc_core::sc_signal<port_t<N * B>> wld_codes_;
   sc_core::sc_signal<port_t<W - 1>> wld_scale_;
   sc_core::sc_signal<port_t<N * W>> wld_plain_, act_data_;
@@ -214,13 +212,8 @@ int sc_main(int argc, char* argv[]) {
     return small ? check<qsq_hls::SmallConfig, qsq_sc::QsqArrayModel<qsq_hls::SmallConfig>>("SystemC model, small")
                  : check<qsq_hls::DefaultConfig, qsq_sc::QsqArrayModel<qsq_hls::DefaultConfig>>("SystemC model, default");
   }
-#if QSQ_LOCKSTEP_HAVE_RTL
   return small ? check<qsq_hls::SmallConfig, Vqsq_array_small>("Verilated RTL, small")
                : check<qsq_hls::DefaultConfig, Vqsq_array_default>("Verilated RTL, default");
-#else
-  std::cerr << "qsq_contract_check: error: built without the Verilated RTL\n";
-  return 1;
-#endif
 }
 
 int main(int argc, char* argv[]) {

@@ -1,49 +1,33 @@
 #include "qsq/params.hpp"
 
-#include <array>
-#include <mutex>
-
-#include "qsq/csd.hpp"
-
 namespace qsq {
 
 std::string_view codebook_name(CodebookId id) {
-  switch (id) {
-    case CodebookId::pow2: return "pow2";
-    case CodebookId::shift: return "shift";
-    case CodebookId::pow2x: return "pow2x";
-  }
-  return "?";
+  const int i = static_cast<int>(id);
+  return i >= 0 && i < kNumCodebooks ? kCodebookNames[i] : "?";
 }
 
 CodebookId parse_codebook(std::string_view name) {
+  std::string accepted;
   for (int i = 0; i < kNumCodebooks; ++i) {
-    auto id = static_cast<CodebookId>(i);
-    if (codebook_name(id) == name) return id;
+    if (kCodebookNames[i] == name) return static_cast<CodebookId>(i);
+    accepted += (i == 0 ? "" : i + 1 == kNumCodebooks ? " or " : ", ") + std::string(kCodebookNames[i]);
   }
-  throw Error("unknown codebook '" + std::string(name) + "' (expected pow2, shift or pow2x)");
+  throw Error("unknown codebook '" + std::string(name) + "' (expected " + accepted + ")");
 }
 
+// The contract's table (generated); tests/model/params_test.cpp checks it against an
+// enumeration of every W-bit value.
 int max_digits(int width) {
   require_range("width", width, limits::kWidthMin, limits::kWidthMax);
-  // Enumerating all 2^W values once per width is cheap (at most 65536 recodings) and avoids
-  // relying on a closed form that is easy to get wrong at the range's negative end.
-  static std::array<int, limits::kWidthMax + 1> cache{};
-  static std::mutex mu;
-  std::lock_guard lock(mu);
-  if (cache[width] == 0) {
-    int best = 0;
-    for (std::int32_t v = min_value(width); v <= max_value(width); ++v) {
-      best = std::max(best, csd_nonzeros(csd_encode(v)));
-    }
-    cache[width] = best;
-  }
-  return cache[width];
+  return contract::qmax(width);
 }
 
 void validate_quality(const Quality& q, int width) {
-  require_range("quality level q", q.q, 0, max_digits(width));
-  require_range("drop position p", q.p, 0, width - 1);
+  require_range("width", width, limits::kWidthMin, limits::kWidthMax);
+  const contract::Range qr = contract::q_range(width), pr = contract::p_range(width);
+  require_range("quality level q", q.q, qr.lo, qr.hi);
+  require_range("drop position p", q.p, pr.lo, pr.hi);
 }
 
 Quality resolve_quality(const Quality& q, int width) {

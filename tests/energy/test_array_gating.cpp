@@ -5,7 +5,7 @@
 
 #include <bit>
 
-#include "qsq/defaults.hpp"
+#include "qsq/contract.hpp"
 #include "qsq/energy/energy_flow.hpp"
 #include "qsq/energy/netlist.hpp"
 #include "qsq/energy/toolrun.hpp"
@@ -14,9 +14,8 @@ namespace qe = qsq::energy;
 namespace fs = std::filesystem;
 
 TEST(ArrayGating, GatedClockNetsToggleTwicePerEnabledCycle) {
-  if (!qe::rtl_array_available()) GTEST_SKIP() << "rtl/qsq_array.sv not present";
   const auto& p = qsq::presets::kSmall;
-  const qe::ArrayShape s{p.width, p.lanes, p.code_bits, p.acc_width};
+  const qe::ArrayShape s = p;
   const qe::Design d = qe::array_variant(s, /*gate=*/true, qe::LaneKind::csd);
   const fs::path work = QSQ_TEST_WORK;
   const qe::AsicResult a = qe::synth_asic(d, work, qe::default_liberty());
@@ -51,9 +50,8 @@ TEST(ArrayGating, GatedClockNetsToggleTwicePerEnabledCycle) {
 // same cycles, every result matches its own golden value (psum + the activations of lanes with a
 // non-zero weight), and it costs less logic energy per MAC than the qsq lanes at every level.
 TEST(ArrayGating, BoundArrayClocksLikeTheQsqArrayAndCostsLess) {
-  if (!qe::rtl_array_available()) GTEST_SKIP() << "rtl/qsq_array.sv not present";
   const auto& p = qsq::presets::kSmall;
-  const qe::ArrayShape s{p.width, p.lanes, p.code_bits, p.acc_width};
+  const qe::ArrayShape s = p;
   const fs::path work = QSQ_TEST_WORK;
   const qe::ArrayStream st = qe::make_array_stream("stationary", s, 7, 400, "");
   qe::MeasureSetup ms{qe::default_liberty(), work, 10.0, s.lanes, {}};

@@ -10,26 +10,21 @@
 #include <string_view>
 
 #include "qsq/bits.hpp"
-#include "qsq/defaults.hpp"
+#include "qsq/contract.hpp"
 #include "qsq/error.hpp"
 
 namespace qsq {
 
-// Shift-and-scale codebooks (see codebook.hpp for the bit-level decoding of each).
-enum class CodebookId : std::uint8_t {
-  pow2 = 0,   // sign + magnitude m: 0, S>>(M-1), ..., S>>1, S   (default; the spare "-0" decodes to 0)
-  shift = 1,  // sign + shift e: S>>M, ..., S>>1, S                (no zero level)
-  pow2x = 2,  // pow2, with the spare "-0" pattern spent on +(S>>M)
-};
-inline constexpr int kNumCodebooks = 3;
-
+// Shift-and-scale codebooks: qsq::CodebookId and kNumCodebooks are part of the hardware contract
+// (qsq/contract.hpp, generated from config/params.json); codebook.hpp has the decoding of each.
 std::string_view codebook_name(CodebookId id);
 // Parses "pow2" | "shift" | "pow2x"; throws Error naming the accepted values otherwise.
 CodebookId parse_codebook(std::string_view name);
 
 // Quality level of the quality-scalable multiplier. q in 1..max_digits(W) keeps the q most
 // significant non-zero CSD digits of the weight (q = max_digits(W) is exact); then every digit
-// below position p is dropped (p = 0 drops nothing).
+// below position p is dropped (p in 0..W-1; 0 drops nothing). The ranges are the contract's
+// (contract::q_range, contract::p_range).
 struct Quality {
   int q = 0;  // 0 is shorthand for "exact" (max_digits(W)); resolve() replaces it
   int p = 0;
@@ -37,7 +32,7 @@ struct Quality {
 };
 
 // Largest number of non-zero CSD (non-adjacent form) digits of any W-bit two's complement
-// value: Qmax. 4 for W = 8. Computed by enumeration, cached.
+// value: Qmax (contract::qmax), 4 for W = 8. Throws Error for a width outside the limits.
 int max_digits(int width);
 
 struct Params {

@@ -23,7 +23,11 @@ module qsq_fpga_wrap #(
   localparam int unsigned N  = qsq_pkg::Lanes;
   localparam int unsigned CB = qsq_pkg::CodeBits;
   localparam int unsigned AW = qsq_pkg::AccWidth;
-  localparam int unsigned InBits = 4 + 5 + 2 + 1 + N * CB + (W - 1) + N * W + N * W + AW;
+  localparam int unsigned QB = qsq_pkg::QBits;
+  localparam int unsigned PB = qsq_pkg::PBits;
+  localparam int unsigned BB = qsq_pkg::CodebookBits;
+  localparam int unsigned CfgBits = QB + PB + BB + 1;  // q, p, codebook, bypass
+  localparam int unsigned InBits = CfgBits + N * CB + (W - 1) + N * W + N * W + AW;
 
   logic [InBits-1:0] sr_q;
   always_ff @(posedge clk_i) begin
@@ -33,17 +37,17 @@ module qsq_fpga_wrap #(
   logic [AW-1:0] res;
   qsq_array #(.GateEn(GateEn), .ExactLane(ExactLane)) u_array (
     .clk_i, .rst_ni,
-    .cfg_q_i       (sr_q[3:0]),
-    .cfg_p_i       (sr_q[8:4]),
-    .cfg_codebook_i(sr_q[10:9]),
-    .cfg_bypass_i  (sr_q[11]),
+    .cfg_q_i       (sr_q[0 +: QB]),
+    .cfg_p_i       (sr_q[QB +: PB]),
+    .cfg_codebook_i(sr_q[QB + PB +: BB]),
+    .cfg_bypass_i  (sr_q[QB + PB + BB]),
     .wld_valid_i, .wld_ready_o,
-    .wld_codes_i   (sr_q[12 +: N*CB]),
-    .wld_scale_i   (sr_q[12 + N*CB +: W-1]),
-    .wld_plain_i   (sr_q[12 + N*CB + W-1 +: N*W]),
+    .wld_codes_i   (sr_q[CfgBits +: N*CB]),
+    .wld_scale_i   (sr_q[CfgBits + N*CB +: W-1]),
+    .wld_plain_i   (sr_q[CfgBits + N*CB + W-1 +: N*W]),
     .act_valid_i, .act_ready_o,
-    .act_data_i    (sr_q[12 + N*CB + W-1 + N*W +: N*W]),
-    .act_psum_i    (sr_q[12 + N*CB + W-1 + 2*N*W +: AW]),
+    .act_data_i    (sr_q[CfgBits + N*CB + W-1 + N*W +: N*W]),
+    .act_psum_i    (sr_q[CfgBits + N*CB + W-1 + 2*N*W +: AW]),
     .res_valid_o, .res_ready_i,
     .res_data_o    (res)
   );

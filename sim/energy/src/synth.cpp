@@ -69,30 +69,29 @@ void parse_stat(const std::string& text, std::map<std::string, int>& hist, int& 
 
 }  // namespace
 
-bool rtl_array_available() { return fs::exists(source_root() / "rtl" / "qsq_array.sv"); }
-
-std::vector<fs::path> rtl_lane_sources() {
+std::vector<fs::path> rtl_file_list(const std::string& name) {
   const fs::path rtl = source_root() / "rtl";
-  std::vector<fs::path> sources;
-  for (const char* f : {"qsq_pkg.sv", "qsq_csd_recoder.sv", "qsq_pp_rows.sv", "qsq_pp_const.sv", "qsq_csa_tree.sv", "qsq_lane.sv"}) {
-    if (!fs::exists(rtl / f)) throw Error("rtl/" + std::string(f) + " is missing: qsq's lane cannot be built");
-    sources.push_back(rtl / f);
+  const fs::path list = rtl / (name + ".f");
+  if (!fs::exists(list)) throw Error("rtl/" + name + ".f is missing (cmake -P cmake/gen_params.cmake writes it)");
+  std::istringstream in(read_file(list));
+  std::vector<fs::path> files;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '/' || line[0] == '#' || line[0] == ' ') continue;  // comments
+    const fs::path f = rtl / line;
+    if (!fs::exists(f)) throw Error("rtl/" + name + ".f lists rtl/" + line + ", which is missing");
+    files.push_back(f);
   }
-  return sources;
+  if (files.empty()) throw Error("rtl/" + name + ".f lists no files");
+  return files;
 }
+
+std::vector<fs::path> rtl_lane_sources() { return rtl_file_list("qsq_lane"); }
 
 Design rtl_array_design(const std::map<std::string, std::string>& params) {
   Design d;
   d.top = "qsq_array";
   d.params = params;
-  const fs::path rtl = source_root() / "rtl";
-  if (!fs::exists(rtl / "qsq_array.sv")) throw Error("rtl/qsq_array.sv does not exist yet");
-  d.sources.push_back(rtl / "qsq_pkg.sv");
-  std::vector<fs::path> rest;
-  for (const auto& e : fs::directory_iterator(rtl))
-    if (e.path().extension() == ".sv" && e.path().filename() != "qsq_pkg.sv") rest.push_back(e.path());
-  std::sort(rest.begin(), rest.end());
-  d.sources.insert(d.sources.end(), rest.begin(), rest.end());
+  d.sources = rtl_file_list("qsq");
   d.label = "qsq_array";
   for (const auto& [k, v] : params) d.label += " " + k + "=" + v;
   return d;

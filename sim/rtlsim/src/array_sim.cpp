@@ -58,9 +58,9 @@ double ArraySim::uniform() { return static_cast<double>(next_random(rng_) >> 11)
 
 void ArraySim::push_load(const WeightLoad& ld) {
   const int n = geo_.lanes, w = geo_.width;
-  const int qmax = max_digits(w);
-  require_range("quality level q", ld.quality.q, 0, qmax);
-  require_range("drop position p", ld.quality.p, 0, w);
+  const contract::Range qr = geo_.q_range(), pr = geo_.p_port_range();  // what the RTL defines
+  require_range("quality level q", ld.quality.q, qr.lo, qr.hi);
+  require_range("drop position p", ld.quality.p, pr.lo, pr.hi);
   require_range("scale", ld.scale, 0, max_scale(w));
   Op op;
   op.is_load = true;
@@ -349,20 +349,18 @@ std::unique_ptr<ArraySim> ArraySim::create(std::string_view preset, bool gate_en
   if (exact_lane) {
     if (preset != "small" || !gate_en) throw Error("the ExactLane baseline is built for the small preset with gating only");
     const auto& p = presets::kSmall;
-    return std::make_unique<ModelSim<Vqsq_array_small_exact, false>>(
-        Geometry{p.name, p.width, p.lanes, p.code_bits, p.acc_width, true, true});
+    return std::make_unique<ModelSim<Vqsq_array_small_exact, false>>(Geometry{p, p.name, true, true});
   }
   if (preset == "default") {
     const auto& p = presets::kDefault;
-    const Geometry g{p.name, p.width, p.lanes, p.code_bits, p.acc_width, gate_en, false};
+    const Geometry g{p, p.name, gate_en, false};
     if (gate_en) return std::make_unique<ModelSim<Vqsq_array_default, true>>(g);
     return std::make_unique<ModelSim<Vqsq_array_default_nogate, false>>(g);
   }
   if (preset == "small") {
     if (!gate_en) throw Error("the small preset is built with clock gating only");
     const auto& p = presets::kSmall;
-    return std::make_unique<ModelSim<Vqsq_array_small, true>>(
-        Geometry{p.name, p.width, p.lanes, p.code_bits, p.acc_width, true, false});
+    return std::make_unique<ModelSim<Vqsq_array_small, true>>(Geometry{p, p.name, true, false});
   }
   throw Error("unknown RTL preset '" + std::string(preset) + "' (available: default, small)");
 }

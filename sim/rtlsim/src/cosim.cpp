@@ -76,13 +76,13 @@ void lane_part(CosimReport& rep, std::mt19937_64& rng) {
   };
   if (rep.options.exhaustive) {
     std::vector<Quality> levels = all_levels(w);
-    for (int p = 1; p <= w; ++p) levels.push_back({qmax, p});  // p = W drops every digit
+    for (int p = 1; p <= contract::p_port_range(w).hi; ++p) levels.push_back({qmax, p});  // p = W drops every digit
     for (const auto& q : levels)
       for (std::int32_t a = min_value(w); a <= max_value(w); ++a)
         for (std::int32_t b = min_value(w); b <= max_value(w); ++b) one(a, b, q);
   } else {
     std::uniform_int_distribution<std::int32_t> val(min_value(w), max_value(w));
-    std::uniform_int_distribution<int> lvl(1, qmax), pd(0, w);
+    std::uniform_int_distribution<int> lvl(1, qmax), pd(0, contract::p_port_range(w).hi);
     for (std::uint64_t i = 0; i < rep.options.vectors; ++i) {
       const Quality q{lvl(rng), (i % 2) ? pd(rng) : 0};
       one(val(rng), val(rng), q);
@@ -180,7 +180,7 @@ void random_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
                                                      : rep.options.vectors;
   std::uniform_int_distribution<std::int32_t> act_d(min_value(w), max_value(w));
   std::uniform_int_distribution<std::uint32_t> scale_d(0, max_scale(w)), code_d(0, (1u << g.code_bits) - 1);
-  std::uniform_int_distribution<int> cb_d(0, kNumCodebooks - 1), q_d(1, qmax), p_d(0, w), run_d(1, 64);
+  std::uniform_int_distribution<int> cb_d(0, kNumCodebooks - 1), q_d(1, qmax), p_d(0, g.p_port_range().hi), run_d(1, 64);
   std::uniform_int_distribution<std::int64_t> psum_d(-(std::int64_t{1} << (g.acc_width - 1)),
                                                       (std::int64_t{1} << (g.acc_width - 1)) - 1);
   std::bernoulli_distribution half(0.5), zero_act(0.3), bypass_d(0.125);

@@ -31,8 +31,9 @@ std::int64_t LaneSim::mul(std::int32_t a, std::int32_t w, Quality q) {
   const int wd = width();
   require_range("activation", a, min_value(wd), max_value(wd));
   require_range("weight", w, min_value(wd), max_value(wd));
-  require_range("quality level q", q.q, 0, 15);
-  require_range("drop position p", q.p, 0, 31);
+  const contract::Range qr = contract::q_range(wd), pr = contract::p_port_range(wd);  // what the RTL defines
+  require_range("quality level q", q.q, qr.lo, qr.hi);
+  require_range("drop position p", q.p, pr.lo, pr.hi);
   auto& t = *impl_->top;
   t.a_i = static_cast<std::uint32_t>(to_field(a, wd));
   t.w_i = static_cast<std::uint32_t>(to_field(w, wd));

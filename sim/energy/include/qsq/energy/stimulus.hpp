@@ -22,12 +22,8 @@
 
 namespace qsq::energy {
 
-struct ArrayShape {
-  int width = defaults::kWidth;
-  int lanes = defaults::kLanes;
-  int code_bits = defaults::kCodeBits;
-  int acc_width = defaults::kAccWidth;
-};
+// The measured array's shape: the contract's (qsq/contract.hpp); defaults to the "default" preset.
+using ArrayShape = Shape;
 
 struct ArrayStream {
   std::string workload;

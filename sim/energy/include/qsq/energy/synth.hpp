@@ -28,11 +28,13 @@ struct Design {
   std::string clock_port = "clk_i";
 };
 
-// qsq_array from rtl/ (package first) with parameter overrides.
+// The files of an RTL file list rtl/<name>.f (generated with the hardware contract by
+// cmake/gen_params.cmake), in its order: "qsq" is the whole RTL, "qsq_lane" the lane alone.
+// Throws Error if the list or a listed file is missing.
+std::vector<fs::path> rtl_file_list(const std::string& name);
+// qsq_array from rtl/qsq.f (the whole RTL, package first) with parameter overrides.
 Design rtl_array_design(const std::map<std::string, std::string>& params);
-// Whether rtl/qsq_array.sv exists (the RTL engineer's top).
-bool rtl_array_available();
-// The RTL files of qsq_lane (the multiplier alone), package first; throws Error naming a missing one.
+// The RTL files of qsq_lane (the multiplier alone): rtl/qsq_lane.f.
 std::vector<fs::path> rtl_lane_sources();
 
 struct AsicResult {

@@ -29,13 +29,10 @@
 
 namespace qsq::rtlsim {
 
-// Parameters the Verilated model was built with.
-struct Geometry {
+// Parameters the Verilated model was built with: the contract's shape (qsq/contract.hpp) of
+// the preset, and the two build options.
+struct Geometry : Shape {
   std::string preset;
-  int width = 8;
-  int lanes = 8;
-  int code_bits = 3;
-  int acc_width = 32;
   bool gate_en = true;
   bool exact_lane = false;
 };

@@ -1,0 +1,11 @@
+// generated from config/params.json by cmake/gen_params.cmake: do not edit
+//
+// The RTL of qsq_lane alone (the modules it instantiates).
+// Order: the package first, then the modules by name (Yosys's netlist depends on it: keep it).
+// Paths are relative to this file (verilator -F; CMake and qsq read them the same way).
+qsq_pkg.sv
+qsq_csa_tree.sv
+qsq_csd_recoder.sv
+qsq_lane.sv
+qsq_pp_const.sv
+qsq_pp_rows.sv
