@@ -22,16 +22,6 @@ namespace {
 namespace qe = qsq::energy;
 namespace fs = std::filesystem;
 
-// Library errors become one-line user errors.
-template <typename F>
-void guarded(F&& f) {
-  try {
-    f();
-  } catch (const qsq::Error& e) {
-    throw Failure(e.what());
-  }
-}
-
 void check_clock(double ns) {
   if (!(ns > 0.1 && ns < 1e6)) throw Failure(fmt::format("--clock-ns {} is out of range (0.1, 1e6)", ns));
 }
@@ -45,16 +35,23 @@ qe::ArrayShape shape_of(const std::string& preset) {
 void add_synth(CLI::App& app) {
   struct Opt {
     double clock_ns = 10.0;
-    bool json = false, no_fpga = false, no_pnr = false, quick = false;
+    bool no_fpga = false, no_pnr = false, quick = false;
     std::string work = "out/work/energy", liberty, preset = "default";
   };
   auto o = std::make_shared<Opt>();
-  auto* cmd = app.add_subcommand(
-      "synth",
+  auto* cmd = add_report_command<Opt>(
+      app, "synth",
       "Synthesize qsq_array (and the baseline array and the lane alone) to OSU 0.18 um standard cells with Yosys:\n"
       "area in um^2 and kGE (NAND2X1 = 1 GE), cell counts, OpenSTA timing under constraints/qsq.sdc (worst slack,\n"
       "critical path, fmax); iCE40 LUTs/flip-flops with nextpnr-ice40 fmax (constraints/qsq_ice40.pcf) and\n"
-      "Xilinx 7-series resource counts (constraints/qsq.xdc). Results are cached in the work directory.");
+      "Xilinx 7-series resource counts (constraints/qsq.xdc). Results are cached in the work directory.",
+      o,
+      [](Opt& x) {
+        check_clock(x.clock_ns);
+        const std::string lib = x.liberty.empty() ? qe::default_liberty() : x.liberty;
+        return qe::synth_json(x.clock_ns, lib, x.work, !x.no_fpga, !(x.no_pnr || x.quick), x.quick, shape_of(x.preset));
+      },
+      qe::synth_table);
   cmd->add_option("--clock-ns", o->clock_ns, "clock period for timing (ns)")->capture_default_str();
   cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
   cmd->add_option("--liberty", o->liberty, "liberty file (default: OSU 0.18 um from qflow-tech-osu018)");
@@ -63,28 +60,44 @@ void add_synth(CLI::App& app) {
   cmd->add_flag("--no-fpga", o->no_fpga, "skip the iCE40 and Xilinx runs");
   cmd->add_flag("--no-pnr", o->no_pnr, "iCE40: synthesis counts only, no nextpnr fmax");
   cmd->add_flag("--quick", o->quick, "the array only, no FPGA place and route (CI)");
-  cmd->add_flag("--json", o->json, "print JSON instead of a table");
-  cmd->callback([o] {
-    check_clock(o->clock_ns);
-    guarded([&] {
-      const std::string lib = o->liberty.empty() ? qe::default_liberty() : o->liberty;
-      auto j = qe::synth_json(o->clock_ns, lib, o->work, !o->no_fpga, !(o->no_pnr || o->quick), o->quick, shape_of(o->preset));
-      std::cout << (o->json ? j.dump(2) + "\n" : qe::synth_table(j));
-    });
-  });
+}
+
+// The energy run a user asked for: the preset's shape, the workload (real: --trace, else the
+// flow's out/operands.trace), checked options.
+qe::EnergyOptions resolve(qe::EnergyOptions e, const std::string& work, const std::string& saif_dir,
+                          const std::string& preset, int lanes, const std::string& workload) {
+  check_clock(e.clock_ns);
+  e.work = work;
+  e.saif_dir = saif_dir;
+  e.shape = shape_of(preset);
+  if (lanes > 0) e.shape.lanes = lanes;
+  if (workload.empty()) {
+    std::string trace;
+    e.workload = qe::default_workload(&trace);
+    if (e.trace.empty()) e.trace = trace;
+  } else {
+    e.workload = workload;
+  }
+  if (e.workload == "real" && e.trace.empty()) {
+    if (!fs::exists(qe::default_trace()))
+      throw Failure("--workload real needs --trace FILE (" + qe::default_trace().string() +
+                    ", which `qsq flow` writes, does not exist here)");
+    e.trace = qe::default_trace().string();
+  }
+  if (e.workload != "real" && !e.trace.empty()) throw Failure("--trace is only used with --workload real");
+  return e;
 }
 
 void add_energy(CLI::App& app) {
   struct Opt {
     qe::EnergyOptions e;
     std::string workload;
-    bool json = false;
     std::string saif_dir, work = "out/work/energy", preset = "default";
     int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
-  auto* cmd = app.add_subcommand(
-      "energy",
+  auto* cmd = add_report_command<Opt>(
+      app, "energy",
       "Energy per multiply-accumulate of qsq_array for every quality level, from toggle counts of the synthesized\n"
       "gate-level netlist (Verilator, cell models from the liberty) under one workload, every result checked against\n"
       "the golden model during the run. Reports each level gated and with clock gating disabled, the exact baseline\n"
@@ -93,7 +106,9 @@ void add_energy(CLI::App& app) {
       "leakage and clock+flops / logic, plus toggles per MAC. Zero-delay simulation: glitches are not seen.\n"
       "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
       "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
-      "when that file exists).");
+      "when that file exists).",
+      o, [](Opt& x) { return qe::run_energy(resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload)).to_json(); },
+      qe::energy_table);
   cmd->add_option("--workload", o->workload, "random | stationary | real")
       ->check(CLI::IsMember({"random", "stationary", "real"}));
   cmd->add_option("--trace", o->e.trace, "operand trace for --workload real (default: out/operands.trace)");
@@ -109,34 +124,6 @@ void add_energy(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   cmd->add_option("--breakdown", o->e.breakdown, "add the N most expensive nets and per-class totals (JSON)")
       ->check(CLI::Range(0, 100000));
-  cmd->add_flag("--json", o->json, "print JSON instead of a table");
-  cmd->callback([o] {
-    check_clock(o->e.clock_ns);
-    guarded([&] {
-      qe::EnergyOptions e = o->e;
-      e.work = o->work;
-      e.saif_dir = o->saif_dir;
-      e.shape = shape_of(o->preset);
-      if (o->lanes > 0) e.shape.lanes = o->lanes;
-      if (o->workload.empty()) {
-        std::string trace;
-        e.workload = qe::default_workload(&trace);
-        if (e.trace.empty()) e.trace = trace;
-      } else {
-        e.workload = o->workload;
-      }
-      if (e.workload == "real" && e.trace.empty()) {
-        if (!fs::exists(qe::default_trace()))
-          throw Failure("--workload real needs --trace FILE (" + qe::default_trace().string() +
-                        ", which `qsq flow` writes, does not exist here)");
-        e.trace = qe::default_trace().string();
-      }
-      if (e.workload != "real" && !e.trace.empty()) throw Failure("--trace is only used with --workload real");
-      auto r = qe::run_energy(e);
-      auto j = r.to_json();
-      std::cout << (o->json ? j.dump(2) + "\n" : qe::energy_table(j));
-    });
-  });
 }
 
 void add_compare(CLI::App& app) {
@@ -144,15 +131,32 @@ void add_compare(CLI::App& app) {
     qe::CompareMultOptions c;
     std::string file, work = "out/work/energy";
     int lane_q = 0, lane_p = 0;
-    bool json = false;
   };
   auto o = std::make_shared<Opt>();
-  auto* cmd = app.add_subcommand(
-      "compare-mult",
+  auto* cmd = add_report_command<Opt>(
+      app, "compare-mult",
       "Put any combinational W x W multiplier (Verilog: two W-bit inputs, one 2W-bit output) through the same\n"
       "registered wrapper, synthesis and gate-level energy flow as qsq's lane: exhaustive error metrics (keys of\n"
       "`qsq metrics`), area_um2, pj_per_op, and exact_pj_per_op of a plain multiplier of the same width and\n"
-      "signedness in the same wrapper and stream. --lane measures qsq's own lane (N = 1) at --q/--p instead.");
+      "signedness in the same wrapper and stream. --lane measures qsq's own lane (N = 1) at --q/--p instead.",
+      o,
+      [](Opt& x) {
+        check_clock(x.c.clock_ns);
+        qe::CompareMultOptions c = x.c;
+        c.work = x.work;
+        if (c.lane) {
+          if (!x.file.empty()) throw Failure("--lane measures qsq's lane: give no Verilog file");
+          c.lane_q = {x.lane_q, x.lane_p};
+          c.is_signed = true;
+          qsq::validate_quality(c.lane_q, c.lane_width);
+        } else {
+          if (x.file.empty()) throw Failure("compare-mult needs a Verilog FILE (or --lane)");
+          if (c.top.empty()) throw Failure("compare-mult needs --top NAME");
+          c.file = x.file;
+        }
+        return qe::compare_mult(c).to_json(c, c.liberty.empty() ? qe::default_liberty() : c.liberty);
+      },
+      qe::compare_table);
   cmd->add_option("file", o->file, "Verilog file of the multiplier");
   cmd->add_option("--top", o->c.top, "module name of the multiplier");
   cmd->add_flag("--signed", o->c.is_signed, "operands and product are two's complement");
@@ -170,27 +174,6 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--clock-ns", o->c.clock_ns, "clock period (ns)")->capture_default_str();
   cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
   cmd->add_option("--liberty", o->c.liberty, "liberty file (default: OSU 0.18 um)");
-  cmd->add_flag("--json", o->json, "print JSON instead of a table");
-  cmd->callback([o] {
-    check_clock(o->c.clock_ns);
-    qe::CompareMultOptions c = o->c;
-    c.work = o->work;
-    if (c.lane) {
-      if (!o->file.empty()) throw Failure("--lane measures qsq's lane: give no Verilog file");
-      c.lane_q = {o->lane_q, o->lane_p};
-      c.is_signed = true;
-    } else {
-      if (o->file.empty()) throw Failure("compare-mult needs a Verilog FILE (or --lane)");
-      if (c.top.empty()) throw Failure("compare-mult needs --top NAME");
-      c.file = o->file;
-    }
-    guarded([&] {
-      if (c.lane) qsq::validate_quality(c.lane_q, c.lane_width);
-      auto r = qe::compare_mult(c);
-      auto j = r.to_json(c, c.liberty.empty() ? qe::default_liberty() : c.liberty);
-      std::cout << (o->json ? j.dump(2) + "\n" : qe::compare_table(j));
-    });
-  });
 }
 
 // What the synth and energy stages read besides their code: the RTL, constraints and the flow's
