@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "qsq/container.hpp"
+#include "random_layer.hpp"
 #include "random_network.hpp"
 
 namespace fs = std::filesystem;
@@ -97,12 +98,7 @@ TEST_F(FileIo, HalfWayWriteFailureLeavesTheOldFile) {
   // A network larger than the file size limit set below, so the write fails part-way.
   qsq::Network big;
   big.input = {100, 1, 1};
-  qsq::Layer l;
-  l.kind = qsq::LayerKind::linear;
-  l.in = {100, 1, 1};
-  l.out_channels = 100;
-  l.format = qsq::WeightFormat::plain;
-  for (int i = 0; i < 100 * 100; ++i) l.plain.push_back(i % 255 - 127);
+  qsq::Layer l = qsq_test::plain_linear("", 100, 100, [](int i) { return i % 255 - 127; });
   l.bias.assign(100, 0);
   l.requant.enabled = false;
   big.layers = {l};

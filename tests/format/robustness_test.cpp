@@ -8,6 +8,7 @@
 
 #include "doc_layout.hpp"
 #include "qsq/container.hpp"
+#include "random_layer.hpp"
 #include "random_network.hpp"
 
 namespace qsq_test {
@@ -36,13 +37,7 @@ qsq::Network small_network() {
   for (int i = 0; i < 18; ++i) c.codes.push_back(static_cast<std::uint8_t>(i % 3 == 0 ? 0 : (i * 5) % 8));
   c.bias = {5, -7};
   c.requant = {true, 3, 4, true};
-  qsq::Layer f;
-  f.name = "f";
-  f.kind = qsq::LayerKind::linear;
-  f.in = {8, 1, 1};
-  f.out_channels = 3;
-  f.format = qsq::WeightFormat::plain;
-  for (int i = 0; i < 24; ++i) f.plain.push_back(i * 11 % 255 - 127);
+  qsq::Layer f = qsq_test::plain_linear("f", 8, 3, [](int i) { return i * 11 % 255 - 127; });
   f.bias = {1, 2, -3};
   f.requant = {true, 1, 2, false};
   qsq::Layer g;

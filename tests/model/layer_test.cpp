@@ -116,13 +116,7 @@ TEST(Network, RefusesALayerWhoseWorstCaseExceedsTheAccumulator) {
   net.width = 8;
   net.acc_width = 16;
   net.input = {64, 1, 1};
-  qsq::Layer l;
-  l.name = "fc";
-  l.kind = qsq::LayerKind::linear;
-  l.in = {64, 1, 1};
-  l.out_channels = 1;
-  l.format = qsq::WeightFormat::plain;
-  l.plain.assign(64, 127);
+  qsq::Layer l = qsq_test::plain_linear("fc", 64, 1, [](int) { return 127; });
   l.bias = {0};
   l.requant.enabled = false;
   net.layers.push_back(l);

@@ -2,10 +2,25 @@
 // every codebook and code width, coded and plain weights.
 #pragma once
 #include <random>
+#include <string>
 
 #include "qsq/layer.hpp"
 
 namespace qsq_test {
+
+// A fully connected layer of `in` inputs and `out` outputs with plain W-bit weights filled by
+// weight(i) (the fixture every file and layer test starts from).
+template <class Weight>
+qsq::Layer plain_linear(const std::string& name, int in, int out, Weight weight) {
+  qsq::Layer l;
+  l.name = name;
+  l.kind = qsq::LayerKind::linear;
+  l.in = {in, 1, 1};
+  l.out_channels = out;
+  l.format = qsq::WeightFormat::plain;
+  for (int i = 0; i < in * out; ++i) l.plain.push_back(weight(i));
+  return l;
+}
 
 inline qsq::Layer random_layer(std::mt19937_64& rng, int width, bool linear) {
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };

@@ -61,12 +61,17 @@ std::vector<double> reference_forward(const qn::FloatNet& net, std::vector<doubl
   return x;
 }
 
+qn::RawOp raw_op(qn::OpKind kind, const char* name) {
+  qn::RawOp op;
+  op.kind = kind;
+  op.name = name;
+  return op;
+}
+
 std::vector<qn::RawOp> small_model(std::uint64_t seed, bool with_bn) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> n(0.0f, 0.4f);
-  qn::RawOp conv;
-  conv.kind = qn::OpKind::conv2d;
-  conv.name = "conv";
+  qn::RawOp conv = raw_op(qn::OpKind::conv2d, "conv");
   conv.in = 1;
   conv.out = 4;
   conv.kernel = 3;
@@ -75,9 +80,7 @@ std::vector<qn::RawOp> small_model(std::uint64_t seed, bool with_bn) {
   for (int i = 0; i < 4; ++i) conv.bias.push_back(0.1f * n(rng));
   std::vector<qn::RawOp> ops{conv};
   if (with_bn) {
-    qn::RawOp bn;
-    bn.kind = qn::OpKind::batchnorm;
-    bn.name = "bn";
+    qn::RawOp bn = raw_op(qn::OpKind::batchnorm, "bn");
     bn.in = 4;
     bn.weight = {1.5f, 0.5f, 1.0f, 2.0f};
     bn.bias = {0.1f, -0.2f, 0.0f, 0.3f};
@@ -85,20 +88,12 @@ std::vector<qn::RawOp> small_model(std::uint64_t seed, bool with_bn) {
     bn.var = {0.5f, 2.0f, 1.0f, 0.25f};
     ops.push_back(bn);
   }
-  qn::RawOp relu;
-  relu.kind = qn::OpKind::relu;
-  relu.name = "relu";
-  qn::RawOp pool;
-  pool.kind = qn::OpKind::maxpool;
-  pool.name = "pool";
+  const qn::RawOp relu = raw_op(qn::OpKind::relu, "relu");
+  qn::RawOp pool = raw_op(qn::OpKind::maxpool, "pool");
   pool.kernel = 2;
   pool.stride = 2;
-  qn::RawOp flat;
-  flat.kind = qn::OpKind::flatten;
-  flat.name = "flatten";
-  qn::RawOp fc;
-  fc.kind = qn::OpKind::linear;
-  fc.name = "fc";
+  const qn::RawOp flat = raw_op(qn::OpKind::flatten, "flatten");
+  qn::RawOp fc = raw_op(qn::OpKind::linear, "fc");
   fc.in = 4 * 4 * 4;
   fc.out = 5;
   for (int i = 0; i < 5 * 64; ++i) fc.weight.push_back(0.3f * n(rng));
