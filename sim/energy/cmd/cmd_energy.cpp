@@ -92,7 +92,7 @@ void add_energy(CLI::App& app) {
   struct Opt {
     qe::EnergyOptions e;
     std::string workload;
-    std::string saif_dir, work = "out/work/energy", preset = "default";
+    std::string saif_dir, work = "out/work/energy", preset = "default", delays = "zero";
     int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
@@ -103,12 +103,22 @@ void add_energy(CLI::App& app) {
       "the golden model during the run. Reports each level gated and with clock gating disabled, the exact baseline\n"
       "(plain a*w lanes, same registers and gating), a fully ungated plain array and the bound (lanes with no multiplier:\n"
       "the floor under any lane datapath in this array), split into internal / switching /\n"
-      "leakage and clock+flops / logic, plus toggles per MAC. Zero-delay simulation: glitches are not seen.\n"
+      "leakage and clock+flops / logic, plus toggles per MAC.\n"
+      "--delays zero (default): zero-delay simulation, glitches are not seen. --delays sdf: also an SDF-timed simulation\n"
+      "(OpenSTA's per-arc rise/fall delays of the same netlist; inertial, as Verilog specify paths) that sees glitches;\n"
+      "figures then come from it, with the zero-delay ones and the glitch share per net class beside them.\n"
       "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
       "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
       "when that file exists).",
-      o, [](Opt& x) { return qe::run_energy(resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload)).to_json(); },
+      o,
+      [](Opt& x) {
+        qe::EnergyOptions e = resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload);
+        e.delays = qe::parse_delays(x.delays);
+        return qe::run_energy(e).to_json();
+      },
       qe::energy_table);
+  cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
+      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
   cmd->add_option("--workload", o->workload, "random | stationary | real")
       ->check(CLI::IsMember({"random", "stationary", "real"}));
   cmd->add_option("--trace", o->e.trace, "operand trace for --workload real (default: out/operands.trace)");
@@ -129,7 +139,7 @@ void add_energy(CLI::App& app) {
 void add_compare(CLI::App& app) {
   struct Opt {
     qe::CompareMultOptions c;
-    std::string file, work = "out/work/energy";
+    std::string file, work = "out/work/energy", delays = "zero";
     int lane_q = 0, lane_p = 0;
   };
   auto o = std::make_shared<Opt>();
@@ -144,6 +154,7 @@ void add_compare(CLI::App& app) {
         check_clock(x.c.clock_ns);
         qe::CompareMultOptions c = x.c;
         c.work = x.work;
+        c.delays = qe::parse_delays(x.delays);
         if (c.lane) {
           if (!x.file.empty()) throw Failure("--lane measures qsq's lane: give no Verilog file");
           c.lane_q = {x.lane_q, x.lane_p};
@@ -174,6 +185,8 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--clock-ns", o->c.clock_ns, "clock period (ns)")->capture_default_str();
   cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
   cmd->add_option("--liberty", o->c.liberty, "liberty file (default: OSU 0.18 um)");
+  cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
+      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
 }
 
 // What the synth and energy stages read besides their code: the RTL, constraints and the flow's

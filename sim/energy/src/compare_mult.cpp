@@ -123,7 +123,7 @@ Run run_wrapped(const std::string& name, const std::vector<fs::path>& sources, c
   d.label = name;
   Run r;
   r.asic = synth_asic(d, o.work, lib);
-  MeasureSetup ms{lib, o.work, o.clock_ns, 1, {}};
+  MeasureSetup ms{lib, o.work, o.clock_ns, 1, {}, o.delays};
   r.m = measure(r.asic, DriverKind::mult, stim, ms, "mult-" + name);
   return r;
 }
@@ -209,6 +209,14 @@ CompareMultResult compare_mult(const CompareMultOptions& given) {
   r.exact_pj_per_op = me.energy.total() / static_cast<double>(me.cycles);
   r.toggles_per_op = static_cast<double>(mu.toggles) / static_cast<double>(mu.cycles);
   r.exact_toggles_per_op = static_cast<double>(me.toggles) / static_cast<double>(me.cycles);
+  if (o.delays == Delays::sdf) {
+    r.zero_delay = {{"pj_per_op", mu.energy_zero_delay.total() / static_cast<double>(mu.cycles)},
+                    {"exact_pj_per_op", me.energy_zero_delay.total() / static_cast<double>(me.cycles)},
+                    {"toggles_per_op", static_cast<double>(mu.toggles_zero_delay) / static_cast<double>(mu.cycles)},
+                    {"exact_toggles_per_op", static_cast<double>(me.toggles_zero_delay) / static_cast<double>(me.cycles)}};
+    r.zero_delay["ratio"] = r.zero_delay["pj_per_op"].get<double>() / r.zero_delay["exact_pj_per_op"].get<double>();
+    r.glitch_share = {{"multiplier", mu.to_json()["glitch_share"]}, {"exact", me.to_json()["glitch_share"]}};
+  }
   const double per = 1.0 / static_cast<double>(mu.cycles);
   r.split = {{"internal", mu.energy.internal * per}, {"switching", mu.energy.switching * per},
              {"leakage", mu.energy.leakage * per}, {"clock_and_flops", mu.energy.clock_flops * per},
@@ -241,8 +249,15 @@ nlohmann::json CompareMultResult::to_json(const CompareMultOptions& o, const std
   j["toggles_per_op"] = toggles_per_op;
   j["exact_toggles_per_op"] = exact_toggles_per_op;
   j["split_pj_per_op"] = split;
+  j["ratio"] = exact_pj_per_op > 0 ? pj_per_op / exact_pj_per_op : 0.0;
+  j["delays"] = delays_name(o.delays);
+  if (o.delays == Delays::sdf) {
+    j["delay_semantics"] = kDelaySemantics;
+    j["zero_delay"] = zero_delay;
+    j["glitch_share"] = glitch_share;
+  }
   j["wrapper"] = "operand registers with enables, the multiplier, a product register (one op per cycle)";
-  j["caveats"] = kCaveats;
+  j["caveats"] = caveats(o.delays);
   return j;
 }
 

@@ -11,26 +11,100 @@
 #include "qsq/energy/liberty.hpp"
 #include "qsq/energy/netlist.hpp"
 #include "qsq/energy/saif.hpp"
+#include "qsq/energy/sdf.hpp"
+#include "qsq/energy/timed_player.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/error.hpp"
 #include "qsq/transaction.hpp"
 
 namespace qsq::energy {
 
+double Measured::pj_per_mac_zero_delay() const {
+  if (delays == Delays::zero) return pj_per_mac();
+  return macs ? energy_zero_delay.total() / static_cast<double>(macs) : 0.0;
+}
+
+namespace {
+
+nlohmann::json split_json(const Energy& e, double per) {
+  return {{"internal", e.internal * per},
+          {"switching", e.switching * per},
+          {"leakage", e.leakage * per},
+          {"clock_and_flops", e.clock_flops * per},
+          {"logic", e.logic * per},
+          {"gated_clock_nets", e.gated_clock * per}};
+}
+
+// The fraction of the toggles of the timed run that zero-delay simulation does not see.
+double glitch_share(std::uint64_t timed, std::uint64_t zero) {
+  return timed ? (static_cast<double>(timed) - static_cast<double>(zero)) / static_cast<double>(timed) : 0.0;
+}
+
+}  // namespace
+
 nlohmann::json Measured::to_json() const {
   const double per = macs ? 1.0 / static_cast<double>(macs) : 0.0;
-  return {{"block", block},
-          {"cycles", cycles},
-          {"macs", macs},
-          {"pj_per_mac", energy.total() * per},
-          {"toggles_per_mac", static_cast<double>(toggles) * per},
-          {"split_pj_per_mac",
-           {{"internal", energy.internal * per},
-            {"switching", energy.switching * per},
-            {"leakage", energy.leakage * per},
-            {"clock_and_flops", energy.clock_flops * per},
-            {"logic", energy.logic * per},
-            {"gated_clock_nets", energy.gated_clock * per}}}};
+  nlohmann::json j = {{"block", block},
+                      {"delays", delays_name(delays)},
+                      {"cycles", cycles},
+                      {"macs", macs},
+                      {"pj_per_mac", energy.total() * per},
+                      {"toggles_per_mac", static_cast<double>(toggles) * per},
+                      {"split_pj_per_mac", split_json(energy, per)}};
+  if (delays == Delays::sdf) {
+    j["pj_per_mac_zero_delay"] = energy_zero_delay.total() * per;
+    j["toggles_per_mac_zero_delay"] = static_cast<double>(toggles_zero_delay) * per;
+    j["split_pj_per_mac_zero_delay"] = split_json(energy_zero_delay, per);
+    j["glitch_share"] = glitch_share(toggles, toggles_zero_delay);
+    nlohmann::json c = nlohmann::json::object();
+    for (const auto& [name, f] : classes)
+      c[name] = {{"toggles_per_mac", static_cast<double>(f.toggles) * per},
+                 {"toggles_per_mac_zero_delay", static_cast<double>(f.toggles_zero_delay) * per},
+                 {"pj_per_mac", f.pj * per},
+                 {"pj_per_mac_zero_delay", f.pj_zero_delay * per},
+                 {"glitch_share", glitch_share(f.toggles, f.toggles_zero_delay)}};
+    j["classes"] = c;
+    j["timed_events_per_cycle"] = cycles ? static_cast<double>(events) / static_cast<double>(cycles) : 0.0;
+  }
+  return j;
+}
+
+namespace {
+
+Measured block_figures(const BlockResult& b, const MeasureSetup& setup, const std::string& label) {
+  if (b.mismatches)
+    throw Error("gate-level " + label + " disagrees with the golden model in block " + b.name + ": " +
+                std::to_string(b.mismatches) + " mismatches, first " + b.first_mismatch);
+  Measured m;
+  m.block = b.name;
+  m.cycles = b.cycles;
+  m.beats = b.beats;
+  m.loads = b.loads;
+  m.macs = b.beats * static_cast<std::uint64_t>(setup.ops_per_beat);
+  return m;
+}
+
+std::uint64_t sum(const std::vector<std::uint64_t>& v) {
+  std::uint64_t s = 0;
+  for (auto t : v) s += t;
+  return s;
+}
+
+}  // namespace
+
+Sdf timed_sdf(const AsicResult& asic, const Netlist& net, const PowerModel& pm, const std::string& liberty,
+              double clock_ns, const fs::path& work) {
+  Sdf sdf = read_sdf(write_sdf(asic, liberty, clock_ns, work).string());
+  // The clock network is ideal, as in the STA that wrote the SDF (no clock tree, no propagated
+  // clock): the cells that drive clock nets (clock gates, the latch-enable inverters) switch
+  // with no delay. Otherwise a gated flop would capture 0.1 ns after its neighbours, and an
+  // input that changes at the edge (the SDC's input delay is 0) would race it.
+  std::vector<std::string> clock_cells;
+  for (size_t k = 0; k < pm.nets().size(); ++k)
+    if (pm.nets()[k].clock && pm.nets()[k].driver_inst >= 0)
+      clock_cells.push_back(net.instances[static_cast<size_t>(pm.nets()[k].driver_inst)].name);
+  zero_instance_delays(sdf, clock_cells);
+  return sdf;
 }
 
 std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std::string& stimulus,
@@ -47,27 +121,59 @@ std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std
   const PowerModel pm(net, lib);
   std::vector<Measured> out;
   for (const auto& b : blocks) {
-    if (b.mismatches)
-      throw Error("gate-level " + asic.label + " disagrees with the golden model in block " + b.name + ": " +
-                  std::to_string(b.mismatches) + " mismatches, first " + b.first_mismatch);
     std::vector<std::string> missing;
     auto counts = read_toggle_counts(b.coverage.string(), "TOP." + net.module);
-    Measured m;
-    m.block = b.name;
-    m.cycles = b.cycles;
-    m.beats = b.beats;
-    m.loads = b.loads;
-    m.macs = b.beats * static_cast<std::uint64_t>(setup.ops_per_beat);
+    Measured m = block_figures(b, setup, asic.label);
     m.net_toggles = toggles_per_net(net, counts, &missing);
     if (!missing.empty())
       throw Error("no toggle count for " + std::to_string(missing.size()) + " nets of " + asic.label + " (first: " +
                   missing.front() + ")");
-    for (auto t : m.net_toggles) m.toggles += t;
+    m.toggles = sum(m.net_toggles);
     m.energy = pm.evaluate(m.net_toggles, m.cycles, setup.clock_ns);
-    if (!setup.saif_dir.empty())
+    if (!setup.saif_dir.empty() && setup.delays == Delays::zero)
       write_file_atomic(setup.saif_dir / (run_name + "_" + b.name + ".saif"),
-                 saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + b.name));
+                        saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + b.name));
     out.push_back(std::move(m));
+  }
+  if (setup.delays == Delays::zero) return out;
+
+  // The timed run of the same stimulus; the zero-delay figures stay beside it.
+  const Sdf sdf = timed_sdf(asic, net, pm, lib_path, setup.clock_ns, setup.work);
+  write_file_atomic(run / "timed.sdf", sdf_text(sdf));
+  TimedOptions to;
+  to.clock_ns = setup.clock_ns;
+  const fs::path timed_dir = run / "timed";
+  fs::create_directories(timed_dir);
+  const auto timed = run_timed_gate_sim(net, lib, sdf, run / "stimulus.txt", kind, timed_dir, to);
+  if (timed.size() != out.size())
+    throw Error("the timed simulation of " + asic.label + " played " + std::to_string(timed.size()) + " blocks, the zero-delay one " +
+                std::to_string(out.size()));
+  const std::vector<NetClass> cls = classify_nets(net, lib, pm);
+  for (size_t k = 0; k < out.size(); ++k) {
+    Measured& m = out[k];
+    const Measured t = block_figures(timed[k].result, setup, asic.label + " (timed)");
+    if (t.cycles != m.cycles || t.beats != m.beats)
+      throw Error("the timed and zero-delay simulations of " + asic.label + " disagree on the cycles of block " + m.block);
+    m.delays = Delays::sdf;
+    m.net_toggles_zero_delay = std::move(m.net_toggles);
+    m.toggles_zero_delay = m.toggles;
+    m.energy_zero_delay = m.energy;
+    m.net_toggles = timed[k].toggles;
+    m.toggles = sum(m.net_toggles);
+    m.energy = pm.evaluate(m.net_toggles, m.cycles, setup.clock_ns);
+    m.events = timed[k].events;
+    const auto e_t = pm.per_net_energy(m.net_toggles), e_z = pm.per_net_energy(m.net_toggles_zero_delay);
+    for (size_t n = 0; n < cls.size(); ++n) {
+      if (cls[n] == NetClass::constant) continue;
+      ClassFigures& f = m.classes[net_class_name(cls[n])];
+      f.toggles += m.net_toggles[n];
+      f.toggles_zero_delay += m.net_toggles_zero_delay[n];
+      f.pj += e_t[n];
+      f.pj_zero_delay += e_z[n];
+    }
+    if (!setup.saif_dir.empty())
+      write_file_atomic(setup.saif_dir / (run_name + "_" + m.block + ".saif"),
+                        saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + m.block + " (SDF-timed)"));
   }
   return out;
 }
@@ -146,7 +252,7 @@ EnergyReport run_energy(const EnergyOptions& given) {
   const auto& s = o.shape;
   const std::vector<Quality> levels = all_levels(s.width);
   const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
-  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}};
+  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}, o.delays};
 
   // The bound variant (no multiplier in the lanes) is the floor any lane datapath stands on:
   // the same registers, gating and sum as the others.
@@ -158,7 +264,7 @@ EnergyReport run_energy(const EnergyOptions& given) {
     flow::progress("[energy] " + names[v] + ": synthesis");
     AsicResult a = synth_asic(array_variant(s, gate[v], lane[v]), o.work, r.library);
     r.areas.push_back(a);
-    flow::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + ")");
+    flow::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + (o.delays == Delays::sdf ? ", zero delay and SDF-timed" : "") + ")");
     ms.saif_dir = v == 0 ? o.saif_dir : fs::path{};
     GateSim info;
     res[v] = measure(a, DriverKind::array, array_stimulus(s, st, levels, lane[v]), ms, names[v] + "-" + o.workload, &info);
@@ -190,7 +296,9 @@ nlohmann::json EnergyReport::to_json() const {
   j["cycles_per_level"] = options.cycles;
   j["shape"] = {{"width", options.shape.width}, {"lanes", options.shape.lanes},
                 {"code_bits", options.shape.code_bits}, {"acc_width", options.shape.acc_width}};
-  j["caveats"] = kCaveats;
+  j["delays"] = delays_name(options.delays);
+  if (options.delays == Delays::sdf) j["delay_semantics"] = kDelaySemantics;
+  j["caveats"] = caveats(options.delays);
   auto b = baseline.to_json();
   j["baseline"] = b;
   j["plain_ungated"] = plain.to_json();
@@ -198,32 +306,45 @@ nlohmann::json EnergyReport::to_json() const {
   j["levels"] = nlohmann::json::array();
   for (const auto& l : levels) {
     auto g = l.gated.to_json(), u = l.ungated.to_json();
-    j["levels"].push_back({{"q", l.q.q},
-                           {"p", l.q.p},
-                           {"pj_per_mac", g["pj_per_mac"]},
-                           {"pj_per_mac_ungated", u["pj_per_mac"]},
-                           {"toggles_per_mac", g["toggles_per_mac"]},
-                           {"toggles_per_mac_ungated", u["toggles_per_mac"]},
-                           {"split_pj_per_mac", g["split_pj_per_mac"]},
-                           {"split_pj_per_mac_ungated", u["split_pj_per_mac"]},
-                           {"cycles", g["cycles"]},
-                           {"macs", g["macs"]}});
+    nlohmann::json lj = {{"q", l.q.q},
+                         {"p", l.q.p},
+                         {"pj_per_mac", g["pj_per_mac"]},
+                         {"pj_per_mac_ungated", u["pj_per_mac"]},
+                         {"toggles_per_mac", g["toggles_per_mac"]},
+                         {"toggles_per_mac_ungated", u["toggles_per_mac"]},
+                         {"split_pj_per_mac", g["split_pj_per_mac"]},
+                         {"split_pj_per_mac_ungated", u["split_pj_per_mac"]},
+                         {"cycles", g["cycles"]},
+                         {"macs", g["macs"]}};
+    if (options.delays == Delays::sdf) {
+      for (const char* k : {"pj_per_mac_zero_delay", "toggles_per_mac_zero_delay", "glitch_share", "classes",
+                            "split_pj_per_mac_zero_delay", "timed_events_per_cycle"})
+        lj[k] = g[k];
+      lj["pj_per_mac_ungated_zero_delay"] = u["pj_per_mac_zero_delay"];
+      lj["glitch_share_ungated"] = u["glitch_share"];
+    }
+    j["levels"].push_back(lj);
   }
   nlohmann::json areas_j = nlohmann::json::array();
   for (const auto& a : this->areas) areas_j.push_back(a.to_json());
   j["areas"] = areas_j;
-  // The goal ratios of the issue (exact level and lowest level against the baseline, gating saving at the middle level).
+  // The goal ratios (exact and lowest level against the baseline, the bound, gating saving at
+  // the middle level), under the simulation asked for and, with SDF, under zero delay too.
   if (!levels.empty() && baseline.macs) {
-    const double base = baseline.energy.total() / static_cast<double>(baseline.macs);
-    auto pj = [](const Measured& m) { return m.energy.total() / static_cast<double>(m.macs); };
-    const int qmid = (max_digits(options.shape.width) + 1) / 2;
-    nlohmann::json g = {{"exact_over_baseline", pj(levels.back().gated) / base},
-                        {"lowest_over_baseline", pj(levels.front().gated) / base}};
-    // No lane datapath can bring the array below this ratio (same registers, gating and sum).
-    if (bound.macs) g["bound_over_baseline"] = pj(bound) / base;
-    for (const auto& l : levels)
-      if (l.q.q == qmid) g["gating_saving_mid"] = {{"q", qmid}, {"saving", 1.0 - pj(l.gated) / pj(l.ungated)}};
-    j["ratios"] = g;
+    auto ratios = [&](auto pj) {
+      const double base = pj(baseline);
+      const int qmid = (max_digits(options.shape.width) + 1) / 2;
+      nlohmann::json g = {{"exact_over_baseline", pj(levels.back().gated) / base},
+                          {"lowest_over_baseline", pj(levels.front().gated) / base}};
+      // No lane datapath can bring the array below this ratio (same registers, gating and sum).
+      if (bound.macs) g["bound_over_baseline"] = pj(bound) / base;
+      for (const auto& l : levels)
+        if (l.q.q == qmid) g["gating_saving_mid"] = {{"q", qmid}, {"saving", 1.0 - pj(l.gated) / pj(l.ungated)}};
+      return g;
+    };
+    j["ratios"] = ratios([](const Measured& m) { return m.pj_per_mac(); });
+    if (options.delays == Delays::sdf)
+      j["ratios_zero_delay"] = ratios([](const Measured& m) { return m.pj_per_mac_zero_delay(); });
   }
   if (!breakdown.is_null()) j["breakdown"] = breakdown;
   j["seconds"] = seconds;

@@ -54,7 +54,7 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
     const std::string cmd = "verilator --cc --exe --build -j 2 --prefix Vdut --top-module " + a.top +
                             " --coverage-toggle --coverage-underscore --coverage-max-width 65536" +
                             " -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-UNOPTFLAT" + " -CFLAGS " +
-                            shell_quote("-D" + define + " -std=c++17 -I" + model_include.string()) +
+                            shell_quote("-D" + define + " -std=c++17 -I" + model_include.string() + " -I" + driver.parent_path().string()) +
                             " --Mdir " + shell_quote((tmp / "obj").string()) +
                             " -o " + shell_quote((tmp / "energy_sim").string()) + " " + shell_quote(vlt.string()) + " " +
                             shell_quote(cells.string()) + " " + shell_quote(flow::absolute_path(a.netlist).string()) + " " +
@@ -71,6 +71,23 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
   return g;
 }
 
+bool parse_block_line(const std::string& line, BlockResult& b, int& index) {
+  std::istringstream ls(line);
+  std::string tag, k;
+  ls >> tag;
+  if (tag != "block") return false;
+  ls >> index >> b.name;
+  while (ls >> k) {
+    if (k == "cycles") ls >> b.cycles;
+    else if (k == "beats") ls >> b.beats;
+    else if (k == "loads") ls >> b.loads;
+    else if (k == "results") ls >> b.results;
+    else if (k == "mismatches") ls >> b.mismatches;
+    else if (k == "first") ls >> b.first_mismatch;
+  }
+  return true;
+}
+
 std::vector<BlockResult> run_gate_sim(const GateSim& sim, const fs::path& stimulus_in, const fs::path& out_in) {
   const fs::path stimulus = flow::absolute_path(stimulus_in), out_dir = flow::absolute_path(out_in);
   fs::create_directories(out_dir);
@@ -83,26 +100,10 @@ std::vector<BlockResult> run_gate_sim(const GateSim& sim, const fs::path& stimul
   std::istringstream in(read_file(out_dir / "blocks.txt"));
   bool done = false;
   for (std::string l; std::getline(in, l);) {
-    std::istringstream ls(l);
-    std::string tag;
-    ls >> tag;
-    if (tag == "done") {
-      done = true;
-      continue;
-    }
-    if (tag != "block") continue;
+    if (l.rfind("done", 0) == 0) done = true;
     BlockResult b;
     int idx = 0;
-    std::string k;
-    ls >> idx >> b.name;
-    while (ls >> k) {
-      if (k == "cycles") ls >> b.cycles;
-      else if (k == "beats") ls >> b.beats;
-      else if (k == "loads") ls >> b.loads;
-      else if (k == "results") ls >> b.results;
-      else if (k == "mismatches") ls >> b.mismatches;
-      else if (k == "first") ls >> b.first_mismatch;
-    }
+    if (!parse_block_line(l, b, idx)) continue;
     b.coverage = out_dir / ("coverage_" + std::to_string(idx) + ".dat");
     b.outputs = out_dir / ("outputs_" + std::to_string(idx) + ".txt");
     out.push_back(b);

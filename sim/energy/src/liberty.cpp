@@ -314,6 +314,17 @@ Liberty parse_liberty(const std::string& text, const std::string& path) {
       if (m->type == "ff" || m->type == "latch") {
         c.sequential = true;
         c.latch = c.latch || m->type == "latch";
+        LibSequential& q = c.seq;
+        q.latch = m->type == "latch";
+        if (m->args.size() >= 1) q.state = m->args[0];
+        if (m->args.size() >= 2) q.state_n = m->args[1];
+        auto get = [&](const char* k) { const std::string* v = m->attr(k); return v ? *v : std::string(); };
+        q.next = get(q.latch ? "data_in" : "next_state");
+        q.clock = get(q.latch ? "enable" : "clocked_on");
+        q.clear = get("clear");
+        q.preset = get("preset");
+        q.clear_preset_var1 = get("clear_preset_var1");
+        q.clear_preset_var2 = get("clear_preset_var2");
       }
       if (m->type != "pin" || m->args.empty()) continue;
       LibPin pin;
@@ -325,6 +336,7 @@ Liberty parse_liberty(const std::string& text, const std::string& path) {
       }
       if (auto* v = m->attr("capacitance")) pin.capacitance = number(*v, where);
       if (auto* v = m->attr("clock")) pin.is_clock = *v == "true";
+      if (auto* v = m->attr("function")) pin.function = *v;
       for (const auto& pg : m->children) {
         if (pg->type == "internal_power") {
           InternalPower ip;

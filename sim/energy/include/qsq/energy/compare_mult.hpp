@@ -16,6 +16,7 @@
 
 #include "qsq/metrics.hpp"
 #include "qsq/params.hpp"
+#include "qsq/energy/energy_flow.hpp"
 
 namespace qsq::energy {
 
@@ -35,6 +36,7 @@ struct CompareMultOptions {
   double clock_ns = 10.0;
   std::string liberty;
   fs::path work = "out/work/energy";
+  Delays delays = Delays::zero;  // sdf: the timed simulation, zero delay beside it
 };
 
 struct CompareMultResult {
@@ -48,6 +50,7 @@ struct CompareMultResult {
   double pj_per_op = 0, exact_pj_per_op = 0;
   double toggles_per_op = 0, exact_toggles_per_op = 0;
   nlohmann::json split;  // power split per op of the measured multiplier
+  nlohmann::json zero_delay, glitch_share;  // with delays == sdf: the zero-delay figures beside the timed ones
   nlohmann::json to_json(const CompareMultOptions& o, const std::string& library) const;
 };
 

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,22 +19,52 @@
 
 #include "qsq/energy/gatesim.hpp"
 #include "qsq/energy/power.hpp"
+#include "qsq/energy/sdf.hpp"
 #include "qsq/energy/stimulus.hpp"
 #include "qsq/energy/synth.hpp"
 
 namespace qsq::energy {
 
-inline constexpr const char* kCaveats =
-    "zero-delay gate-level simulation: glitches are not seen; OSU 0.18 um (osu018_stdcells, typical, 1.8 V); "
-    "no wire load model (net capacitance = driven pin capacitance); slews from the liberty transition tables; "
-    "a LATCH is counted at half the area of DFFNEGX1 (the library lists it with area 0)";
+// Which gate-level simulation produced a figure: zero delay (Verilator, no glitches) or
+// SDF-timed (the event simulator with OpenSTA's per-arc delays, inertial, glitches seen).
+enum class Delays { zero, sdf };
+const char* delays_name(Delays d);
+Delays parse_delays(const std::string& s);  // "zero" or "sdf"; throws Error otherwise
+
+// The caveat line of a report: names the simulation the figures come from.
+std::string caveats(Delays d);
+inline constexpr const char* kDelaySemantics =
+    "inertial (Verilog specify-path semantics as in Icarus Verilog 11): a cell output follows its function after "
+    "the delay of the arc whose input changed last; a pulse shorter than that delay is filtered";
+
+// Net classes of the glitch split: the lanes (logic fed by one lane's operand registers), the
+// tree, adders and control (logic that mixes lanes, the partial sum or the configuration),
+// registers and clock (flop, latch and clock-gate outputs, clock nets) and the input ports.
+enum class NetClass : std::uint8_t { lanes, tree_adders_control, registers_clock, input_ports, constant };
+const char* net_class_name(NetClass c);
+std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const PowerModel& pm);
+
+// Toggles and energy of one net class over a block.
+struct ClassFigures {
+  std::uint64_t toggles = 0, toggles_zero_delay = 0;
+  double pj = 0, pj_zero_delay = 0;
+};
 
 // One measured interval (a stimulus block) of one netlist.
 struct Measured {
   std::string block;
+  Delays delays = Delays::zero;  // the simulation `energy`, `toggles` and `net_toggles` come from
   std::uint64_t cycles = 0, beats = 0, loads = 0, macs = 0, toggles = 0;
   Energy energy;            // pJ over the block
   std::vector<std::uint64_t> net_toggles;
+  // With delays == sdf: the same block simulated at zero delay, and both per net class.
+  std::uint64_t toggles_zero_delay = 0;
+  Energy energy_zero_delay;
+  std::vector<std::uint64_t> net_toggles_zero_delay;
+  std::map<std::string, ClassFigures> classes;
+  std::uint64_t events = 0;  // timed simulator events
+  double pj_per_mac() const { return macs ? energy.total() / static_cast<double>(macs) : 0.0; }
+  double pj_per_mac_zero_delay() const;  // = pj_per_mac() for a zero-delay measurement
   nlohmann::json to_json() const;  // per-MAC (or per-op) figures
 };
 
@@ -43,7 +74,13 @@ struct MeasureSetup {
   double clock_ns = 10.0;
   int ops_per_beat = 1;         // MACs per activation beat (lanes) or 1 for a multiplier
   fs::path saif_dir;            // non-empty: write one SAIF per block there
+  Delays delays = Delays::zero; // sdf: the timed simulation too (and zero delay beside it)
 };
+
+// The SDF the timed simulation uses: OpenSTA's for the netlist, with an ideal clock network (the
+// cells driving clock nets switch with zero delay, as the STA assumed).
+Sdf timed_sdf(const AsicResult& asic, const Netlist& net, const PowerModel& pm, const std::string& liberty,
+              double clock_ns, const fs::path& work);
 
 // Simulates `asic` on `stimulus` and evaluates every block. Throws Error if any result mismatches.
 std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std::string& stimulus,
@@ -58,6 +95,7 @@ struct EnergyOptions {
   std::string liberty;          // empty: OSU 0.18 um
   fs::path work = "out/work/energy";
   fs::path saif_dir;            // non-empty: SAIF per level of the gated qsq array
+  Delays delays = Delays::zero;
   ArrayShape shape;
   int breakdown = 0;            // > 0: per-net evidence (this many top nets) for q_mid and the baseline
 };

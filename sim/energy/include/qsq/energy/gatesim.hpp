@@ -34,6 +34,9 @@ struct BlockResult {
   fs::path coverage;  // coverage_<i>.dat
   fs::path outputs;   // mult driver: outputs_<i>.txt (one product per cycle)
 };
+// One "block <index> <name> cycles ... mismatches ... [first ...]" line of the players' blocks.txt;
+// false for any other line.
+bool parse_block_line(const std::string& line, BlockResult& b, int& index);
 // Runs the stimulus; throws Error if the simulator fails. Mismatches are reported, not thrown.
 std::vector<BlockResult> run_gate_sim(const GateSim& sim, const fs::path& stimulus, const fs::path& out_dir);
 

@@ -41,6 +41,18 @@ struct LibPin {
   bool is_clock = false;
   std::vector<InternalPower> internal;
   std::vector<Transition> transitions;
+  std::string function;  // Boolean function of an output pin (Liberty syntax), empty if none
+};
+
+// The state group of a sequential cell: ff (edge-triggered) or latch (level-sensitive), the
+// names of its two state variables and the Boolean expressions that drive them.
+struct LibSequential {
+  bool latch = false;
+  std::string state, state_n;   // e.g. "DS0000", "P0002"
+  std::string next;             // ff: next_state; latch: data_in
+  std::string clock;            // ff: clocked_on; latch: enable
+  std::string clear, preset;    // asynchronous, empty if absent
+  std::string clear_preset_var1, clear_preset_var2;  // state when both are active: L, H, N, T, X
 };
 
 struct LibCell {
@@ -49,6 +61,7 @@ struct LibCell {
   double leakage = 0;  // nW
   bool sequential = false;  // has an ff or latch group
   bool latch = false;
+  LibSequential seq;        // valid when sequential
   std::map<std::string, LibPin> pins;
   const LibPin& pin(const std::string& n) const;  // throws Error if missing
 };

@@ -52,4 +52,11 @@ std::filesystem::path write_sdf(const AsicResult& asic, const std::string& liber
 // The same SDF text with every (a::b) and (a:b:c) triple replaced by one value (the max), for Icarus.
 std::string icarus_sdf(const std::string& sdf_text);
 
+// Sets every arc of these instances to zero delay (an ideal clock network: see energy_flow.cpp).
+void zero_instance_delays(Sdf& sdf, const std::vector<std::string>& instances);
+
+// SDF 3.0 text of `sdf` with one value per delay (1 ps resolution): exactly the delays the timed
+// simulator uses, for another simulator (the Icarus check) or the user.
+std::string sdf_text(const Sdf& sdf);
+
 }  // namespace qsq::energy

@@ -1,0 +1,92 @@
+// Net classes for the glitch split of the energy report (energy_flow.hpp). The netlist is flat
+// and most nets are anonymous after ABC, so lanes are found by structure: the registers of lane i
+// keep names under "gen_lane[i]." (the RTL's generate block); a lane mask is propagated forward
+// through combinational cells, and a net fed by exactly one lane's registers is lane logic.
+#include <bit>
+
+#include "qsq/energy/energy_flow.hpp"
+#include "qsq/error.hpp"
+
+namespace qsq::energy {
+
+const char* delays_name(Delays d) { return d == Delays::sdf ? "sdf" : "zero"; }
+
+Delays parse_delays(const std::string& s) {
+  if (s == "zero") return Delays::zero;
+  if (s == "sdf") return Delays::sdf;
+  throw Error("--delays must be zero or sdf (got '" + s + "')");
+}
+
+std::string caveats(Delays d) {
+  const std::string sim =
+      d == Delays::sdf
+          ? std::string("SDF-timed gate-level simulation (OpenSTA per-arc rise/fall delays at the netlist's loads, ") +
+                kDelaySemantics + "; ideal clock edges at the clock port)"
+          : std::string("zero-delay gate-level simulation: glitches are not seen");
+  return sim +
+         "; OSU 0.18 um (osu018_stdcells, typical, 1.8 V); no wire load model (net capacitance = driven pin "
+         "capacitance); slews from the liberty transition tables; a LATCH is counted at half the area of DFFNEGX1 "
+         "(the library lists it with area 0)";
+}
+
+const char* net_class_name(NetClass c) {
+  switch (c) {
+    case NetClass::lanes: return "lanes";
+    case NetClass::tree_adders_control: return "tree_adders_control";
+    case NetClass::registers_clock: return "registers_clock";
+    case NetClass::input_ports: return "input_ports";
+    case NetClass::constant: return "constant";
+  }
+  return "?";
+}
+
+std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const PowerModel& pm) {
+  const size_t nets = n.net_names.size();
+  std::vector<NetClass> cls(nets, NetClass::tree_adders_control);
+  std::vector<std::uint64_t> lanes(nets, 0);
+  auto lane_of = [](const std::string& name) -> int {
+    if (name.rfind("gen_lane[", 0) != 0) return -1;
+    const size_t e = name.find(']');
+    return e == std::string::npos ? -1 : std::stoi(name.substr(9, e - 9));
+  };
+  std::vector<const LibCell*> cell(n.instances.size());
+  for (size_t i = 0; i < n.instances.size(); ++i) cell[i] = &lib.cell(n.instances[i].cell);
+  for (size_t k = 0; k < nets; ++k) {
+    const auto& ni = pm.nets()[k];
+    if (n.is_const(static_cast<int>(k))) cls[k] = NetClass::constant;
+    else if (ni.clock || ni.gated_clock) cls[k] = NetClass::registers_clock;
+    else if (ni.driver_inst < 0) cls[k] = NetClass::input_ports;
+    else if (cell[static_cast<size_t>(ni.driver_inst)]->sequential) {
+      cls[k] = NetClass::registers_clock;
+      // Any alias of the register's output may carry the lane's name.
+      const int lane = lane_of(n.net_names[k]);
+      if (lane >= 0) lanes[k] = std::uint64_t{1} << (lane % 64);
+    }
+  }
+  for (const auto& [name, id] : n.net_ids) {
+    const int lane = lane_of(name);
+    if (lane >= 0 && cls[static_cast<size_t>(id)] == NetClass::registers_clock && !pm.nets()[static_cast<size_t>(id)].clock)
+      lanes[static_cast<size_t>(id)] |= std::uint64_t{1} << (lane % 64);
+  }
+  // Forward propagation through combinational cells to a fixed point (the logic is acyclic, so
+  // at most its depth in passes).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < n.instances.size(); ++i) {
+      if (cell[i]->sequential) continue;
+      std::uint64_t in = 0;
+      for (const auto& [pin, id] : n.instances[i].pins)
+        if (cell[i]->pin(pin).dir == LibPin::Dir::input) in |= lanes[static_cast<size_t>(id)];
+      for (const auto& [pin, id] : n.instances[i].pins)
+        if (cell[i]->pin(pin).dir == LibPin::Dir::output && (lanes[static_cast<size_t>(id)] | in) != lanes[static_cast<size_t>(id)]) {
+          lanes[static_cast<size_t>(id)] |= in;
+          changed = true;
+        }
+    }
+  }
+  for (size_t k = 0; k < nets; ++k)
+    if (cls[k] == NetClass::tree_adders_control && std::popcount(lanes[k]) == 1) cls[k] = NetClass::lanes;
+  return cls;
+}
+
+}  // namespace qsq::energy
