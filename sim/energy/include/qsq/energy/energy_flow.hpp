@@ -63,6 +63,7 @@ struct Measured {
   std::vector<std::uint64_t> net_toggles_zero_delay;
   std::map<std::string, ClassFigures> classes;
   std::uint64_t events = 0;  // timed simulator events
+  double timed_clock_ns = 0; // the clock of the timed simulation (longer than nominal when the netlist misses it)
   double pj_per_mac() const { return macs ? energy.total() / static_cast<double>(macs) : 0.0; }
   double pj_per_mac_zero_delay() const;  // = pj_per_mac() for a zero-delay measurement
   nlohmann::json to_json() const;  // per-MAC (or per-op) figures
@@ -81,6 +82,10 @@ struct MeasureSetup {
 // cells driving clock nets switch with zero delay, as the STA assumed).
 Sdf timed_sdf(const AsicResult& asic, const Netlist& net, const PowerModel& pm, const std::string& liberty,
               double clock_ns, const fs::path& work);
+
+// The clock period the timed simulation of `asic` runs at: the nominal one when STA says the
+// netlist meets it, else the period it needs, rounded up to whole ns (see energy_flow.cpp).
+double timed_clock_ns(const AsicResult& asic, const std::string& liberty, double clock_ns, const fs::path& work);
 
 // Simulates `asic` on `stimulus` and evaluates every block. Throws Error if any result mismatches.
 std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std::string& stimulus,
