@@ -477,7 +477,16 @@ Activity read_vcd_activity(const std::string& path, const VcdWindow& w, const fs
   tmp.dir = flow::temp_sibling(base / "fst2vcd");
   fs::create_directories(tmp.dir);
   const fs::path vcd = tmp.dir / "wave.vcd";
-  fst_to_vcd(path, vcd);
+  try {
+    fst_to_vcd(path, vcd);
+  } catch (const Error& e) {
+    // The log is about to go with the temporary directory: keep only what the message says.
+    std::string what = e.what();
+    const std::size_t see = what.find(" (see ");
+    const std::size_t close = see == std::string::npos ? see : what.find(')', see);
+    if (close != std::string::npos) what.erase(see, close + 1 - see);
+    throw Error(what);
+  }
   // Errors name the FST file; their line numbers are those of fst2vcd's VCD.
   return parse_vcd_activity(read_file(vcd), path + " (as VCD)", w);
 }
