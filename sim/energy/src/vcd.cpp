@@ -64,7 +64,9 @@ class Reader {
   std::string path_;
   std::size_t i_ = 0, line_ = 1, tok_line_ = 1, body_start_ = 0;
   std::unordered_map<std::string_view, Signal> ids_;
-  std::array<Signal*, 128> one_char_{};  // the common one-character id codes, without hashing
+  // The common one- and two-character id codes, looked up without hashing.
+  std::array<Signal*, 128> one_char_{};
+  std::vector<Signal*> two_char_ = std::vector<Signal*>(128 * 128, nullptr);
   std::uint64_t num_ = 1, den_ = 1;      // ps = time * num_ / den_
   std::uint32_t slots_ = 0;
   std::vector<std::pair<std::string, std::uint32_t>> names_;  // selected bit name -> slot
@@ -98,6 +100,9 @@ class Reader {
   Signal& lookup(std::string_view id) {
     if (id.size() == 1 && static_cast<unsigned char>(id[0]) < 128 && one_char_[static_cast<unsigned char>(id[0])])
       return *one_char_[static_cast<unsigned char>(id[0])];
+    if (id.size() == 2 && static_cast<unsigned char>(id[0]) < 128 && static_cast<unsigned char>(id[1]) < 128) {
+      if (Signal* s = two_char_[static_cast<unsigned char>(id[0]) * 128u + static_cast<unsigned char>(id[1])]) return *s;
+    }
     auto it = ids_.find(id);
     if (it == ids_.end()) fail("unknown id code '" + std::string(id) + "'", tok_line_);
     return it->second;
@@ -243,7 +248,10 @@ void Reader::var(const std::vector<std::string_view>& a, const std::string& pref
   if (fresh) {
     sig.width = static_cast<std::uint32_t>(size);
     sig.ignored = ignored;
-    if (a[2].size() == 1 && static_cast<unsigned char>(a[2][0]) < 128) one_char_[static_cast<unsigned char>(a[2][0])] = &sig;
+    const auto c0 = static_cast<unsigned char>(a[2][0]);
+    if (a[2].size() == 1 && c0 < 128) one_char_[c0] = &sig;
+    const auto c1 = a[2].size() == 2 ? static_cast<unsigned char>(a[2][1]) : 0;
+    if (a[2].size() == 2 && c0 < 128 && c1 < 128) two_char_[c0 * 128u + c1] = &sig;
   } else if (sig.width != static_cast<std::uint32_t>(size) || sig.ignored != ignored) {
     fail("id code '" + std::string(a[2]) + "' is declared again with another size or type", line);
   }
