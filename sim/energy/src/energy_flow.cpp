@@ -144,9 +144,10 @@ std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std
                   missing.front() + ")");
     m.toggles = sum(m.net_toggles);
     m.energy = pm.evaluate(m.net_toggles, m.cycles, setup.clock_ns);
+    // Toggle coverage counts changes but samples no values: this SAIF's T0/T1 are estimates.
     if (!setup.saif_dir.empty() && setup.delays == Delays::zero)
       write_file_atomic(setup.saif_dir / (run_name + "_" + b.name + ".saif"),
-                        saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + b.name));
+                 saif_text_estimated(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + b.name));
     out.push_back(std::move(m));
   }
   if (setup.delays == Delays::zero) return out;
@@ -188,7 +189,7 @@ std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std
     }
     if (!setup.saif_dir.empty())
       write_file_atomic(setup.saif_dir / (run_name + "_" + m.block + ".saif"),
-                        saif_text(net, m.net_toggles, m.cycles, setup.clock_ns, asic.label + " block " + m.block + " (SDF-timed)"));
+                        saif_text(timed[k].activity, {net.module, "qsq energy --delays sdf: " + asic.label + " block " + m.block}));
   }
   return out;
 }

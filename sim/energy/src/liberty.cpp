@@ -267,6 +267,13 @@ double InternalPower::energy(double load_pf, double slew_ns) const {
   return n ? e / n : 0.0;
 }
 
+bool TimingArc::is_delay() const {
+  for (const char* check : {"setup", "hold", "recovery", "removal", "skew", "min_pulse", "minimum_period",
+                            "nochange", "non_seq", "max_clock_tree_path", "min_clock_tree_path"})
+    if (timing_type.find(check) != std::string::npos) return false;
+  return true;
+}
+
 const LibPin& LibCell::pin(const std::string& n) const {
   auto it = pins.find(n);
   if (it == pins.end()) throw Error("liberty cell " + name + " has no pin " + n);
@@ -353,6 +360,10 @@ Liberty parse_liberty(const std::string& text, const std::string& path) {
             if (tg->type == "rise_transition") tr.rise = read_table(*tg, t, where);
             else if (tg->type == "fall_transition") tr.fall = read_table(*tg, t, where);
           }
+          // related_pin may list several pins ("A B"): one arc each.
+          std::istringstream rel(tr.related_pin);
+          const std::string* type = pg->attr("timing_type");
+          for (std::string r; rel >> r;) pin.timing.push_back({r, type ? *type : std::string()});
           if (!tr.rise.empty() || !tr.fall.empty()) pin.transitions.push_back(std::move(tr));
         }
       }

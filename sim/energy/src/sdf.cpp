@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
+#include <cmath>
 #include <memory>
 
 #include "qsq/energy/toolrun.hpp"
@@ -243,43 +243,6 @@ Sdf parse_sdf(const std::string& text, const std::string& path) {
 
 Sdf read_sdf(const std::string& path) { return parse_sdf(flow::read_file(path), path); }
 
-std::string icarus_sdf(const std::string& text) {
-  // Only the inside of "( ... )" groups that hold a number triple is rewritten; everything else
-  // is copied byte for byte.
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '(') {
-      const size_t close = text.find(')', i + 1);
-      const std::string inner = close == std::string::npos ? std::string() : text.substr(i + 1, close - i - 1);
-      const bool triple = !inner.empty() && inner.find(':') != std::string::npos &&
-                          inner.find_first_not_of("0123456789.:-+eE") == std::string::npos;
-      if (triple) {
-        // The largest value of the triple, kept as written (OpenSTA's -digits 3 = 1 ps).
-        std::string chosen;
-        double best = 0;
-        for (size_t p = 0, q; p <= inner.size(); p = q + 1) {
-          q = std::min(inner.find(':', p), inner.size());
-          if (q == p) continue;
-          const double x = std::stod(inner.substr(p, q - p));
-          if (chosen.empty() || x > best) {
-            best = x;
-            chosen = inner.substr(p, q - p);
-          }
-        }
-        if (!chosen.empty()) {
-          out += '(' + chosen + ')';
-          i = close + 1;
-          continue;
-        }
-      }
-    }
-    out += text[i++];
-  }
-  return out;
-}
-
 void zero_instance_delays(Sdf& sdf, const std::vector<std::string>& instances) {
   for (const auto& name : instances) {
     const auto it = sdf.index.find(name);
@@ -298,13 +261,16 @@ std::string sdf_text(const Sdf& sdf) {
     }
     return o;
   };
+  // Whole picoseconds under TIMESCALE 1ps: Icarus 11 ignores TIMESCALE and rounds each value
+  // to an integer of the annotated module's unit (1 ps in qsq's cell models).
   auto value = [](bool has, double ns) {
     if (!has) return std::string("()");
-    char b[32];
-    std::snprintf(b, sizeof b, "(%.3f)", ns);
-    return std::string(b);
+    std::string v = "(";  // appended piecewise: GCC 12's -Wrestrict misfires on "(" + s + ")"
+    v += std::to_string(std::llround(std::max(0.0, ns) * 1000.0));
+    v += ')';
+    return v;
   };
-  std::string o = "(DELAYFILE\n (SDFVERSION \"3.0\")\n (DESIGN \"" + sdf.design + "\")\n (PROGRAM \"qsq\")\n (DIVIDER /)\n (TIMESCALE 1ns)\n";
+  std::string o = "(DELAYFILE\n (SDFVERSION \"3.0\")\n (DESIGN \"" + sdf.design + "\")\n (PROGRAM \"qsq\")\n (DIVIDER /)\n (TIMESCALE 1ps)\n";
   for (const auto& c : sdf.cells) {
     o += " (CELL\n  (CELLTYPE \"" + c.type + "\")\n  (INSTANCE " + esc(c.instance) + ")\n  (DELAY\n   (ABSOLUTE\n";
     for (const auto& a : c.arcs) {

@@ -1,10 +1,14 @@
 // Description: the independent check of the timed gate-level simulation: Icarus Verilog 11 runs
 // the same netlist with the same SDF (OpenSTA's, its (min::max) triples collapsed to the max
-// value, because Icarus reads the empty typical field as "no delay") on the same primary-input
-// waveform, with cell models generated from the liberty (function from the liberty via Yosys,
-// specify blocks with one path per liberty timing arc so that `$sdf_annotate` has a path to
-// annotate). The run is dumped as VCD and measured with vcd.hpp. Every cell arc of the SDF must
-// have been annotated; otherwise this throws, naming the cell and the arc.
+// value, because Icarus reads the empty typical field as "no delay", and written in integer ps
+// with TIMESCALE 1ps, because Icarus 11 ignores the SDF's TIMESCALE and rounds each value to the
+// annotated module's time unit: 0.132 "ns" became 0 ps) on the same primary-input waveform,
+// with cell models generated from the liberty (function from the liberty via Yosys, specify
+// blocks with one path per liberty timing arc so that `$sdf_annotate` has a path to annotate).
+// The run is dumped as VCD and measured with vcd.hpp. Every cell arc of the SDF must have been
+// annotated and every delay arc of every instance must have an SDF delay; otherwise this
+// throws, naming the instance, the cell and the arc. Delays act inertially (Icarus 11: a
+// pulse shorter than the path delay disappears; docs/energy.md, "The Icarus check").
 // Usage:
 //   qsq::energy::IcarusRun r;  r.netlist = "qsq_array.v";  r.top = "qsq_array";  r.sdf = "a.sdf";
 //   r.liberty = lib;  r.inputs_vcd = "inputs.vcd";  r.begin_ps = 50000;  r.end_ps = 2050000;

@@ -34,6 +34,15 @@ struct Transition {
   Table rise, fall;  // output transition time (load, input slew)
 };
 
+// One timing group of an output pin, as the Icarus check needs it: which input it times and its
+// timing_type ("" for combinational arcs; "rising_edge", "clear", "setup_rising", ...).
+struct TimingArc {
+  std::string related_pin;
+  std::string timing_type;
+  // A delay arc (input to this output), not a setup/hold/recovery/removal/width check.
+  bool is_delay() const;
+};
+
 struct LibPin {
   std::string name;
   enum class Dir { input, output, internal } dir = Dir::input;
@@ -41,6 +50,7 @@ struct LibPin {
   bool is_clock = false;
   std::vector<InternalPower> internal;
   std::vector<Transition> transitions;
+  std::vector<TimingArc> timing;  // every timing group, one entry per related pin
   std::string function;  // Boolean function of an output pin (Liberty syntax), empty if none
 };
 

@@ -2,8 +2,8 @@
 // netlist (`write_sdf`): per-instance IOPATH delays, rise and fall, at the netlist's real loads
 // and slews, and INTERCONNECT delays (all zero without parasitics). write_sdf() runs OpenSTA on
 // a synthesized netlist with the same liberty, SDC and clock as `qsq synth` and caches the file;
-// read_sdf() parses it for the timed simulator; icarus_sdf() rewrites each (min::max) triple to
-// its max value, because Icarus reads the empty typical field as "no delay" without a warning.
+// read_sdf() parses it for the timed simulator; sdf_text() writes what was read with one value
+// per delay (Icarus reads the empty typical field of a triple as "no delay", without a warning).
 // Usage:
 //   fs::path f = qsq::energy::write_sdf(asic, liberty, 10.0, "out/work/energy");
 //   qsq::energy::Sdf sdf = qsq::energy::read_sdf(f.string());
@@ -49,14 +49,12 @@ Sdf read_sdf(const std::string& path);
 std::filesystem::path write_sdf(const AsicResult& asic, const std::string& liberty, double clock_ns,
                                 const std::filesystem::path& work);
 
-// The same SDF text with every (a::b) and (a:b:c) triple replaced by one value (the max), for Icarus.
-std::string icarus_sdf(const std::string& sdf_text);
-
 // Sets every arc of these instances to zero delay (an ideal clock network: see energy_flow.cpp).
 void zero_instance_delays(Sdf& sdf, const std::vector<std::string>& instances);
 
-// SDF 3.0 text of `sdf` with one value per delay (1 ps resolution): exactly the delays the timed
-// simulator uses, for another simulator (the Icarus check) or the user.
+// SDF 3.0 text of `sdf` with one value per delay in whole ps (TIMESCALE 1ps): exactly the delays
+// the timed simulator uses, for another simulator or the user. Icarus 11 needs this form: it
+// reads the (empty) typical field of OpenSTA's (min::max) triples and ignores TIMESCALE.
 std::string sdf_text(const Sdf& sdf);
 
 }  // namespace qsq::energy
