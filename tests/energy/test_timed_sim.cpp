@@ -12,32 +12,16 @@
 #include "qsq/energy/timed_sim.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/error.hpp"
+#include "circuits.hpp"
 
 namespace qe = qsq::energy;
+using qsq::test::sdf_of;
 
 namespace {
 
 const qe::Liberty& osu() {
   static const qe::Liberty lib = qe::read_liberty(qe::default_liberty());
   return lib;
-}
-
-// An SDF with one delay (ns) per arc, rise = fall unless given: "inst cell from>to:rise[/fall] ...".
-std::string sdf_of(const std::vector<std::tuple<std::string, std::string, std::string>>& cells) {
-  std::string s = "(DELAYFILE (SDFVERSION \"3.0\") (DESIGN \"t\") (TIMESCALE 1ns)\n";
-  for (const auto& [inst, cell, arcs] : cells) {
-    s += " (CELL (CELLTYPE \"" + cell + "\") (INSTANCE " + inst + ") (DELAY (ABSOLUTE\n";
-    std::istringstream in(arcs);
-    for (std::string a; in >> a;) {
-      const auto gt = a.find('>'), colon = a.find(':'), slash = a.find('/');
-      const std::string from = a.substr(0, gt), to = a.substr(gt + 1, colon - gt - 1);
-      const std::string rise = a.substr(colon + 1, slash == std::string::npos ? std::string::npos : slash - colon - 1);
-      const std::string fall = slash == std::string::npos ? rise : a.substr(slash + 1);
-      s += "  (IOPATH " + from + " " + to + " (" + rise + "::" + rise + ") (" + fall + "::" + fall + "))\n";
-    }
-    s += " )))\n";
-  }
-  return s + ")\n";
 }
 
 struct Bench {
@@ -188,15 +172,7 @@ TEST(TimedSim, RiseAndFallDelays) {
 //            t0+0.5 (maj(1,0,1)), falls at t0+1.0 once c2 has fallen.
 // Timed: c0, c1, c2 one toggle each, s1, s2, s3 and cout two each (11); zero delay: 3.
 TEST(TimedSim, RippleCarryAdderGlitchesCountedByHand) {
-  const std::string v = R"(module rca(a, b, s, co);
-  input [3:0] a; input [3:0] b; output [3:0] s; output co;
-  wire c0, c1, c2;
-  FAX1 f0 (.A(a[0]), .B(b[0]), .C(1'b0), .YC(c0), .YS(s[0]));
-  FAX1 f1 (.A(a[1]), .B(b[1]), .C(c0), .YC(c1), .YS(s[1]));
-  FAX1 f2 (.A(a[2]), .B(b[2]), .C(c1), .YC(c2), .YS(s[2]));
-  FAX1 f3 (.A(a[3]), .B(b[3]), .C(c2), .YC(co), .YS(s[3]));
-endmodule
-)";
+  const std::string v = qsq::test::kRippleCarry4;
   const std::string arcs = "A>YS:0.3 B>YS:0.3 C>YS:0.3 A>YC:0.5 B>YC:0.5 C>YC:0.5";
   Bench b(v, sdf_of({{"f0", "FAX1", arcs}, {"f1", "FAX1", arcs}, {"f2", "FAX1", arcs}, {"f3", "FAX1", arcs}}));
   for (int i = 0; i < 3; ++i) b.set("a[" + std::to_string(i) + "]", true);
@@ -235,12 +211,7 @@ TEST(TimedSim, BalancedAgainstUnbalancedXorTree) {
     b.sim->run_until(20000);
     return std::make_pair(b.toggles(), b.sim->window_activity().nets.at("y").ig);
   };
-  const std::string balanced =
-      "module t(a, b, c, d, y); input a, b, c, d; output y; wire x1, x2;\n"
-      "XOR2X1 u1 (.A(a), .B(b), .Y(x1)); XOR2X1 u2 (.A(c), .B(d), .Y(x2)); XOR2X1 u3 (.A(x1), .B(x2), .Y(y));\nendmodule\n";
-  const std::string chain =
-      "module t(a, b, c, d, y); input a, b, c, d; output y; wire x1, x2;\n"
-      "XOR2X1 u1 (.A(a), .B(b), .Y(x1)); XOR2X1 u2 (.A(x1), .B(c), .Y(x2)); XOR2X1 u3 (.A(x2), .B(d), .Y(y));\nendmodule\n";
+  const std::string balanced = qsq::test::kXorTreeBalanced, chain = qsq::test::kXorTreeChain;
   const std::string x = "A>Y:0.2 B>Y:0.2";
   auto [bal, bal_ig] = run(balanced, sdf_of({{"u1", "XOR2X1", x}, {"u2", "XOR2X1", x}, {"u3", "XOR2X1", x}}));
   EXPECT_EQ(bal.at("x1") + bal.at("x2") + bal.at("y"), 0u);

@@ -55,8 +55,17 @@ class InputRecorder {
       }
     }
     o << "$upscope $end\n$enddefinitions $end\n";
-    Time last = ~Time{0};
-    for (const auto& c : changes_) {
+    // Every input bit gets a value at time 0 (the simulator starts them at 0), so that a replay
+    // leaves none at X; the changes made at time 0 are folded into those values.
+    std::map<int, std::uint8_t> at0;
+    for (const auto& [net, c] : code) at0[net] = 0;
+    size_t k = 0;
+    for (; k < changes_.size() && changes_[k].t == 0; ++k) at0[changes_[k].net] = changes_[k].v;
+    o << "#0\n";
+    for (const auto& [net, v] : at0) o << static_cast<char>('0' + v) << code[net] << '\n';
+    Time last = 0;
+    for (; k < changes_.size(); ++k) {
+      const Change& c = changes_[k];
       const auto it = code.find(c.net);
       if (it == code.end()) continue;
       if (c.t != last) {
