@@ -179,6 +179,14 @@ CompareMultResult compare_mult(const CompareMultOptions& given) {
   Run exact = run_wrapped("exact" + std::string(r.is_signed ? "_s" : "_u") + std::to_string(w),
                           {gen / "exact.v", gen / "wrap_exact.v"}, stim_exact, o, lib);
 
+  // The timed simulation must compute the same products (every path settles within the clock).
+  if (o.delays == Delays::sdf)
+    for (const std::string& run : {"mult-" + tag, "mult-exact" + std::string(r.is_signed ? "_s" : "_u") + std::to_string(w)})
+      for (const char* f : {"outputs_0.txt", "outputs_1.txt"}) {
+        const fs::path zero = o.work / "runs" / run / f, timed = o.work / "runs" / run / "timed" / f;
+        if (fs::exists(zero) && read_file(zero) != read_file(timed))
+          throw Error("the SDF-timed simulation of " + run + " computes other products than the zero-delay one (" + timed.string() + ")");
+      }
   // Error metrics: output line t holds the product of the pair applied in cycle t-1.
   std::ifstream in(o.work / "runs" / ("mult-" + tag) / "outputs_0.txt");
   if (!in) throw Error("the simulation of " + r.label + " wrote no outputs");

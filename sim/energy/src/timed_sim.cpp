@@ -83,6 +83,12 @@ TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf) : n_(n)
     }
     inst_.push_back(I);
   }
+  driver_.assign(nets, -1);
+  for (std::uint32_t k = 0; k < out_.size(); ++k)
+    if (out_[k].net >= 0) driver_[static_cast<size_t>(out_[k].net)] = static_cast<std::int32_t>(k);
+  out_inst_.resize(out_.size());
+  for (std::uint32_t i = 0; i < inst_.size(); ++i)
+    for (std::uint32_t k = 0; k < inst_[i].n_out; ++k) out_inst_[inst_[i].first_output + k] = i;
   wake_.assign(input_net.size() * 2, 0);  // last rising and last falling change of each input
   sink_begin_.assign(nets + 1, 0);
   for (size_t k = 0; k < nets; ++k) sink_begin_[k + 1] = sink_begin_[k] + static_cast<std::uint32_t>(sinks[k].size());
@@ -224,6 +230,12 @@ void TimedSim::run_until(Time t) {
   // Input events are only ever scheduled at now(): all of them are done once time moves past it.
   if (t > inputs_at) input_events_.clear();
   now_ = std::max(now_, t);
+}
+
+bool TimedSim::future_value(int net, bool* registered) const {
+  const std::int32_t d = driver_[static_cast<size_t>(net)];
+  if (registered) *registered = d >= 0 && inst_[out_inst_[static_cast<size_t>(d)]].logic->sequential;
+  return d >= 0 ? out_[static_cast<size_t>(d)].fval != 0 : value(net);
 }
 
 void TimedSim::begin_window() {

@@ -38,6 +38,10 @@ class TimedSim {
   // Processes every event before `t` and moves the time to `t`.
   void run_until(Time t);
   bool value(int net) const { return value_[static_cast<size_t>(net)] != 0; }
+  // The value `net` is heading to: the latest function value of the cell output that drives it
+  // (for a flip-flop output just after its clock edge, the state it captured), or value() for a
+  // net no cell drives. `registered` tells whether that driver is a flip-flop or latch.
+  bool future_value(int net, bool* registered = nullptr) const;
   Time now() const { return now_; }
 
   // Activity of every net since begin_window() (or since the start), up to now.
@@ -78,6 +82,8 @@ class TimedSim {
   std::vector<std::uint32_t> sink_begin_;
   std::vector<std::pair<std::uint32_t, std::uint8_t>> sinks_;
   std::vector<std::uint8_t> value_;
+  std::vector<std::int32_t> driver_;   // net -> output id driving it, -1 if none
+  std::vector<std::uint32_t> out_inst_;  // output id -> instance
   // Activity since the window start.
   std::vector<std::uint64_t> toggles_, t1_, ig_;
   std::vector<Time> last_change_;
