@@ -234,7 +234,8 @@ void TimedSim::run_until(Time t) {
 
 bool TimedSim::future_value(int net, bool* registered) const {
   const std::int32_t d = driver_[static_cast<size_t>(net)];
-  if (registered) *registered = d >= 0 && inst_[out_inst_[static_cast<size_t>(d)]].logic->sequential;
+  // A net no cell drives (a constant, an input) does not change after the edge either.
+  if (registered) *registered = d < 0 || inst_[out_inst_[static_cast<size_t>(d)]].logic->sequential;
   return d >= 0 ? out_[static_cast<size_t>(d)].fval != 0 : value(net);
 }
 

@@ -40,7 +40,8 @@ class TimedSim {
   bool value(int net) const { return value_[static_cast<size_t>(net)] != 0; }
   // The value `net` is heading to: the latest function value of the cell output that drives it
   // (for a flip-flop output just after its clock edge, the state it captured), or value() for a
-  // net no cell drives. `registered` tells whether that driver is a flip-flop or latch.
+  // net no cell drives. `registered` tells whether it holds still after an edge once clock-to-Q
+  // has passed: a flip-flop or latch drives it, or no cell does.
   bool future_value(int net, bool* registered = nullptr) const;
   Time now() const { return now_; }
 
