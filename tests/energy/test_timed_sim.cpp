@@ -144,6 +144,24 @@ TEST(TimedSim, PulsesShorterThanTheDelayAreFiltered) {
   EXPECT_EQ(a.t0 + a.t1, 22501u - 10000u);
 }
 
+// The other choice, transport delays, keeps the short pulse: it arrives whole, 1 ns later.
+TEST(TimedSim, TransportDelaysKeepShortPulses) {
+  const qe::Netlist n = qe::parse_netlist("module t(a, y); input a; output y; BUFX2 u1 (.A(a), .Y(y)); endmodule\n", "t.v");
+  const qe::Sdf sdf = qe::parse_sdf(sdf_of({{"u1", "BUFX2", "A>Y:1.0"}}), "t.sdf");
+  qe::TimedSim sim(n, osu(), sdf, qe::PulseFilter::transport);
+  sim.run_until(10000);
+  sim.begin_window();
+  sim.set(n.find_net("a"), true);
+  sim.run_until(10400);
+  sim.set(n.find_net("a"), false);
+  sim.run_until(11200);
+  EXPECT_TRUE(sim.value(n.find_net("y")));  // rose at 11000
+  sim.run_until(20000);
+  const auto y = sim.window_activity().nets.at("y");
+  EXPECT_EQ(y.tc, 2u);
+  EXPECT_EQ(y.t1, 400u);
+}
+
 // Rise and fall delays differ: the output follows the delay of the transition it makes.
 TEST(TimedSim, RiseAndFallDelays) {
   Bench b("module t(a, y); input a; output y; INVX1 u1 (.A(a), .Y(y)); endmodule\n",

@@ -92,7 +92,7 @@ void add_energy(CLI::App& app) {
   struct Opt {
     qe::EnergyOptions e;
     std::string workload;
-    std::string saif_dir, work = "out/work/energy", preset = "default", delays = "sdf";
+    std::string saif_dir, work = "out/work/energy", preset = "default", delays = "sdf", pulse_filter = "inertial";
     int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
@@ -115,11 +115,16 @@ void add_energy(CLI::App& app) {
       [](Opt& x) {
         qe::EnergyOptions e = resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload);
         e.delays = qe::parse_delays(x.delays);
+        e.pulse_filter = qe::parse_pulse_filter(x.pulse_filter);
         return qe::run_energy(e).to_json();
       },
       qe::energy_table);
   cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
       ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
+  cmd->add_option("--pulse-filter", o->pulse_filter,
+                  "timed simulation: inertial (Verilog/SDF semantics: pulses shorter than a delay vanish) or transport\n"
+                  "(every pulse passes: an upper bound, to see what the choice is worth)")
+      ->capture_default_str()->check(CLI::IsMember({"inertial", "transport"}));
   cmd->add_option("--workload", o->workload, "random | stationary | real")
       ->check(CLI::IsMember({"random", "stationary", "real"}));
   cmd->add_option("--trace", o->e.trace, "operand trace for --workload real (default: out/operands.trace)");
@@ -140,7 +145,7 @@ void add_energy(CLI::App& app) {
 void add_compare(CLI::App& app) {
   struct Opt {
     qe::CompareMultOptions c;
-    std::string file, work = "out/work/energy", delays = "sdf";
+    std::string file, work = "out/work/energy", delays = "sdf", pulse_filter = "inertial";
     int lane_q = 0, lane_p = 0;
   };
   auto o = std::make_shared<Opt>();
@@ -156,6 +161,7 @@ void add_compare(CLI::App& app) {
         qe::CompareMultOptions c = x.c;
         c.work = x.work;
         c.delays = qe::parse_delays(x.delays);
+        c.pulse_filter = qe::parse_pulse_filter(x.pulse_filter);
         if (c.lane) {
           if (!x.file.empty()) throw Failure("--lane measures qsq's lane: give no Verilog file");
           c.lane_q = {x.lane_q, x.lane_p};
@@ -188,6 +194,10 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--liberty", o->c.liberty, "liberty file (default: OSU 0.18 um)");
   cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
       ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
+  cmd->add_option("--pulse-filter", o->pulse_filter,
+                  "timed simulation: inertial (Verilog/SDF semantics: pulses shorter than a delay vanish) or transport\n"
+                  "(every pulse passes: an upper bound, to see what the choice is worth)")
+      ->capture_default_str()->check(CLI::IsMember({"inertial", "transport"}));
 }
 
 // What the synth and energy stages read besides their code: the RTL, constraints and the flow's

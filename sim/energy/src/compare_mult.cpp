@@ -123,7 +123,7 @@ Run run_wrapped(const std::string& name, const std::vector<fs::path>& sources, c
   d.label = name;
   Run r;
   r.asic = synth_asic(d, o.work, lib);
-  MeasureSetup ms{lib, o.work, o.clock_ns, 1, {}, o.delays};
+  MeasureSetup ms{lib, o.work, o.clock_ns, 1, {}, o.delays, o.pulse_filter};
   r.m = measure(r.asic, DriverKind::mult, stim, ms, "mult-" + name);
   return r;
 }
@@ -260,12 +260,12 @@ nlohmann::json CompareMultResult::to_json(const CompareMultOptions& o, const std
   j["ratio"] = exact_pj_per_op > 0 ? pj_per_op / exact_pj_per_op : 0.0;
   j["delays"] = delays_name(o.delays);
   if (o.delays == Delays::sdf) {
-    j["delay_semantics"] = kDelaySemantics;
+    j["pulse_filter"] = pulse_filter_name(o.pulse_filter);
     j["zero_delay"] = zero_delay;
     j["glitch_share"] = glitch_share;
   }
   j["wrapper"] = "operand registers with enables, the multiplier, a product register (one op per cycle)";
-  j["caveats"] = caveats(o.delays);
+  j["caveats"] = caveats(o.delays, o.pulse_filter);
   return j;
 }
 

@@ -215,7 +215,7 @@ std::vector<TimedBlock> run_timed_gate_sim(const Netlist& n, const Liberty& lib,
                                            const std::filesystem::path& out_dir, const TimedOptions& o) {
   const auto period = static_cast<Time>(std::llround(o.clock_ns * 1000.0));
   if (period < 4 || period % 2) throw Error("timed simulation: the clock period must be an even number of ps");
-  TimedSim sim(n, lib, sdf);
+  TimedSim sim(n, lib, sdf, o.filter);
   std::unique_ptr<InputRecorder> rec;
   if (!o.inputs_vcd.empty()) rec = std::make_unique<InputRecorder>(n, o.inputs_vcd_cycles * period);
   TimedDut dut(sim, n, period, rec.get());

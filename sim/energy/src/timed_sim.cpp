@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "qsq/error.hpp"
 
@@ -17,9 +18,11 @@ std::uint32_t to_ps(double ns) { return static_cast<std::uint32_t>(std::llround(
 
 }  // namespace
 
-TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf) : n_(n) {
+TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf, PulseFilter filter)
+    : n_(n), transport_(filter == PulseFilter::transport) {
   const size_t nets = n.net_names.size();
   value_.assign(nets, 0);
+  next_.assign(nets, 2);
   toggles_.assign(nets, 0);
   t1_.assign(nets, 0);
   ig_.assign(nets, 0);
@@ -177,7 +180,8 @@ void TimedSim::evaluate(std::uint32_t i, Time t) {
     if (o.net >= 0 && o.pending > 0 && value_[static_cast<size_t>(o.net)] == f) ++ig_[static_cast<size_t>(o.net)];
     o.fval = f;
     ++o.pending;
-    schedule(oid, due);
+    // Transport: the event carries its own value (bit 31), so every change arrives, however short.
+    schedule(transport_ ? (oid | (f ? kValueBit : 0U)) : oid, due);
   }
 }
 
@@ -188,16 +192,29 @@ void TimedSim::step(Time t) {
     scratch_.clear();
     scratch_.swap(b);
     changed_.clear();
-    for (std::uint32_t id : scratch_) {
+    // Every net takes the last value given to it at this instant: two events of one net at the
+    // same picosecond are no pulse.
+    touched_.clear();
+    for (std::uint32_t raw : scratch_) {
       ++events_;
+      const std::uint32_t id = raw & ~kValueBit;
+      int net = -1;
+      std::uint8_t v = 0;
       if (id < out_.size()) {
         Output& o = out_[id];
         --o.pending;
-        if (o.net >= 0) change_net(o.net, o.fval, t);
+        net = o.net;
+        v = transport_ ? static_cast<std::uint8_t>(raw >> 31) : o.fval;
       } else {
-        const auto& [net, v] = input_events_[id - out_.size()];
-        change_net(net, v, t);
+        std::tie(net, v) = input_events_[id - out_.size()];
       }
+      if (net < 0) continue;
+      if (next_[static_cast<size_t>(net)] == 2) touched_.push_back(net);
+      next_[static_cast<size_t>(net)] = v;
+    }
+    for (int net : touched_) {
+      change_net(net, next_[static_cast<size_t>(net)], t);
+      next_[static_cast<size_t>(net)] = 2;
     }
     ++stamp_;
     dirty_.clear();

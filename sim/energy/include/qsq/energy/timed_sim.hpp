@@ -25,13 +25,18 @@
 
 namespace qsq::energy {
 
+// How pulses shorter than a path's delay are treated: inertial (above; Verilog gate and SDF
+// delays, Icarus) drops them; transport (the other choice, for comparison) delivers every change
+// of a cell's function after its delay, so every pulse of any width reaches the net.
+enum class PulseFilter { inertial, transport };
+
 class TimedSim {
  public:
   using Time = std::uint64_t;  // ps
 
   // Every instance must have an SDF entry with at least one delay arc to each output; throws
   // Error naming the instance otherwise.
-  TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf);
+  TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf, PulseFilter filter = PulseFilter::inertial);
 
   // Drives a primary input (or any undriven net) to `v` at the current time.
   void set(int net, bool v);
@@ -72,7 +77,9 @@ class TimedSim {
     std::uint8_t n_in = 0, n_out = 0;
   };
 
+  static constexpr std::uint32_t kValueBit = 1U << 31;
   const Netlist& n_;
+  bool transport_ = false;
   std::vector<CellLogic> logic_;
   std::vector<Inst> inst_;
   std::vector<Time> wake_;             // per instance input: last change that wakes its arcs
@@ -83,6 +90,8 @@ class TimedSim {
   std::vector<std::uint32_t> sink_begin_;
   std::vector<std::pair<std::uint32_t, std::uint8_t>> sinks_;
   std::vector<std::uint8_t> value_;
+  std::vector<std::uint8_t> next_;     // per net: the value due at this instant, 2 = none
+  std::vector<int> touched_;
   std::vector<std::int32_t> driver_;   // net -> output id driving it, -1 if none
   std::vector<std::uint32_t> out_inst_;  // output id -> instance
   // Activity since the window start.
