@@ -86,6 +86,7 @@ TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf, PulseFi
     }
     inst_.push_back(I);
   }
+  if (transport_) pending_.resize(out_.size());
   driver_.assign(nets, -1);
   for (std::uint32_t k = 0; k < out_.size(); ++k)
     if (out_[k].net >= 0) driver_[static_cast<size_t>(out_[k].net)] = static_cast<std::int32_t>(k);
@@ -180,8 +181,27 @@ void TimedSim::evaluate(std::uint32_t i, Time t) {
     if (o.net >= 0 && o.pending > 0 && value_[static_cast<size_t>(o.net)] == f) ++ig_[static_cast<size_t>(o.net)];
     o.fval = f;
     ++o.pending;
-    // Transport: the event carries its own value (bit 31), so every change arrives, however short.
-    schedule(transport_ ? (oid | (f ? kValueBit : 0U)) : oid, due);
+    if (!transport_) {
+      schedule(oid, due);
+      continue;
+    }
+    // Transport: the event carries its own value, so every change arrives, however short. As in
+    // VHDL's transport and Verilog's transport-style path pulses, a new change deletes this
+    // output's pending changes at or after its own time (else a fast fall scheduled after a slow
+    // rise would arrive first and leave the output at the wrong value).
+    auto& q = pending_[oid];
+    while (!q.empty() && q.back().first >= due) q.pop_back();
+    std::uint32_t e;
+    if (!free_.empty()) {
+      e = free_.back();
+      free_.pop_back();
+    } else {
+      e = static_cast<std::uint32_t>(tevents_.size());
+      tevents_.emplace_back();
+    }
+    tevents_[e] = {oid, ++seq_, f};
+    q.emplace_back(due, seq_);
+    schedule(e | kValueBit, due);
   }
 }
 
@@ -197,15 +217,26 @@ void TimedSim::step(Time t) {
     touched_.clear();
     for (std::uint32_t raw : scratch_) {
       ++events_;
-      const std::uint32_t id = raw & ~kValueBit;
       int net = -1;
       std::uint8_t v = 0;
-      if (id < out_.size()) {
-        Output& o = out_[id];
+      if (raw & kValueBit) {  // a transport change: applied if it was not deleted
+        const std::uint32_t e = raw & ~kValueBit;
+        const TEvent te = tevents_[e];
+        free_.push_back(e);
+        Output& o = out_[te.oid];
+        --o.pending;
+        auto& q = pending_[te.oid];
+        if (q.empty() || q.front().second != te.seq) continue;
+        q.erase(q.begin());
+        net = o.net;
+        v = te.v;
+      } else if (raw < out_.size()) {
+        Output& o = out_[raw];
         --o.pending;
         net = o.net;
-        v = transport_ ? static_cast<std::uint8_t>(raw >> 31) : o.fval;
+        v = o.fval;
       } else {
+        const std::uint32_t id = raw;
         std::tie(net, v) = input_events_[id - out_.size()];
       }
       if (net < 0) continue;

@@ -92,6 +92,16 @@ class TimedSim {
   std::vector<std::uint8_t> value_;
   std::vector<std::uint8_t> next_;     // per net: the value due at this instant, 2 = none
   std::vector<int> touched_;
+  // Transport mode: the changes in flight (output, sequence number, value) and, per output, its
+  // pending (due time, sequence number) in time order.
+  struct TEvent {
+    std::uint32_t oid = 0, seq = 0;
+    std::uint8_t v = 0;
+  };
+  std::vector<TEvent> tevents_;
+  std::vector<std::uint32_t> free_;
+  std::vector<std::vector<std::pair<Time, std::uint32_t>>> pending_;
+  std::uint32_t seq_ = 0;
   std::vector<std::int32_t> driver_;   // net -> output id driving it, -1 if none
   std::vector<std::uint32_t> out_inst_;  // output id -> instance
   // Activity since the window start.
