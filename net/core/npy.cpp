@@ -91,7 +91,7 @@ NpyType parse_descr(const std::string& d, const std::string& name) {
   const char order = d[0], kind = d[1];
   const std::string size = d.substr(2);
   if (order == '>' && size != "1")
-    fail(name, "big-endian dtype '" + excerpt(d) + "' is not supported (save it little-endian, e.g. with arr.astype('<f4'))");
+    fail(name, "big-endian dtype '" + excerpt(d) + "' is not supported (save it little-endian: arr.astype(arr.dtype.newbyteorder('<')))");
   if (order != '<' && order != '|' && order != '>') fail(name, "unsupported dtype '" + excerpt(d) + "'");
   if (kind == 'u' || kind == 'i') {
     const bool s = kind == 'i';
