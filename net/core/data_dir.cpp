@@ -61,6 +61,7 @@ Dataset dataset_from_npy(const std::string& name, const std::string& images_path
   if (!lb.is_integer()) bad(labels_path, std::string("labels must be integers, found ") + npy_type_name(lb.dtype));
   if (lb.shape.size() != 1) bad(labels_path, "labels must be a vector (1 dimension), found shape " + lb.shape_text());
   const std::uint64_t n = im.shape[0];
+  if (n == 0) bad(images_path, "holds no images (shape " + im.shape_text() + ")");
   if (lb.shape[0] != n)
     bad(labels_path, "holds " + std::to_string(lb.shape[0]) + " labels but " + images_path + " holds " + std::to_string(n) +
                          " images");
@@ -86,7 +87,12 @@ Dataset dataset_from_npy(const std::string& name, const std::string& images_path
   d.shape = {static_cast<int>(c), static_cast<int>(h), static_cast<int>(w)};
   d.labels.resize(static_cast<std::size_t>(n));
   for (std::uint64_t i = 0; i < n; ++i) {
-    const std::int64_t v = lb.as_int(i);
+    std::int64_t v = 0;
+    try {
+      v = lb.as_int(i);
+    } catch (const NpyError& e) {  // a uint64 above 2^63: name the file
+      bad(labels_path, e.what());
+    }
     if (v < 0 || v > 255)
       bad(labels_path, "label " + std::to_string(v) + " of item " + std::to_string(i) + " is outside 0..255");
     d.labels[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v);
