@@ -51,7 +51,8 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
   net.input = fnet.input;
   const double qmax = max_value(o.width);
   net.input_quant.mean = 0.0f;
-  net.input_quant.scale = static_cast<float>(1.0 / qmax);
+  if (!(o.input_max > 0) || !std::isfinite(o.input_max)) throw Error("build_network: input range must be finite and > 0");
+  net.input_quant.scale = static_cast<float>(static_cast<double>(o.input_max) / qmax);
   double s_in = net.input_quant.scale;  // the value actually stored, so the chain is consistent
   for (int i = 0; i < n; ++i) {
     const FloatLayer& fl = fnet.layers[static_cast<std::size_t>(i)];

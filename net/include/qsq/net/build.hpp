@@ -29,6 +29,10 @@ struct QuantizeOptions {
   bool keep_ends = false;  // first and last layers as plain W-bit integers (bypass)
   int width = defaults::kWidth;
   int acc_width = defaults::kAccWidth;
+  // Largest |input value| the input quantization covers: x_int = round(x * (2^(W-1)-1) / input_max).
+  // 1 for pixels in [0, 1]; `qsq quantize` sets max(1, largest |value| of the calibration images),
+  // so data normalised with --mean/--std (or float32 data beyond [0, 1]) is not clipped.
+  float input_max = 1.0f;
 
   std::string describe() const;  // e.g. "pow2/3 scale=max all layers coded W=8 AccW=32"
 };
