@@ -79,12 +79,8 @@ json compose(const json& params, const std::string& id, const json& synth, const
     if (auto a = acc.find(q); a != acc.end()) row["acc"] = a->second.at("acc");
     r["levels"].push_back(std::move(row));
   }
-  if (eval) {
-    r["error_workload"] = metrics.at("workload");
-    if (eval->contains("float_acc")) r["float_acc"] = eval->at("float_acc");
-  } else {
-    r["error_workload"] = metrics.at("workload");
-  }
+  r["error_workload"] = metrics.at("workload");
+  if (eval && eval->contains("float_acc")) r["float_acc"] = eval->at("float_acc");
   return r;
 }
 
