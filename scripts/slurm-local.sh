@@ -79,6 +79,8 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 MpiDefault=none
 MinJobAge=60
+# Tasks keep the nice value of the sbatch that submitted them (a shared machine: nice -n 10 qsq sweep).
+PropagatePrioProcess=1
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
@@ -92,6 +94,17 @@ CONF
 }
 
 stop() {
+  # Cancel the jobs first: with proctrack/linuxproc, tasks outlive a stopped slurmd (seen here:
+  # a sweep's point processes went on running after the daemons were gone).
+  if node_up; then
+    local jobs; jobs=$(squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')
+    if [ -n "${jobs// }" ]; then
+      log "cancelling jobs $jobs"
+      # shellcheck disable=SC2086
+      scancel $jobs || true
+      for _ in $(seq 100); do [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.2; done
+    fi
+  fi
   stop_pid "$dir/slurmd.pid" slurmd
   stop_pid "$dir/slurmctld.pid" slurmctld
   stop_pid "$dir/munge/munged.pid" munged

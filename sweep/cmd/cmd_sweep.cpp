@@ -103,14 +103,17 @@ void run_sweep(const SweepArgs& a) {
                               failed, plan.spec.points.size(), plan.out.string()));
 }
 
+const char* kSweepHelp =
+    "Design-space sweep: every point of SPEC (JSON; TOML is not accepted: no C++ TOML library is installed on Debian 12 here)\n"
+    "runs `qsq synth --quick --no-fpga`, `qsq energy`, `qsq metrics` (and `qsq eval` when it names a network) through the\n"
+    "shared cache of --work, on a local process pool or as one Slurm job array; the results merge into OUT/results.csv and\n"
+    "results.json (per point: parameters, status, area, fmax, pJ/MAC and error per quality level, accuracy), OUT/pareto.md\n"
+    "and OUT/plots/*.png (per workload: energy per MAC against MRED, accuracy and area; dominated points marked). A point\n"
+    "that fails is reported with its log; the others go on. Running the same sweep again runs only the points without a result.";
+
 std::string spec_help() {
   std::string s =
-      "Design-space sweep: every point of SPEC (JSON; TOML is not accepted: no C++ TOML library is installed on Debian 12 here)\n"
-      "runs `qsq synth --quick --no-fpga`, `qsq energy`, `qsq metrics` (and `qsq eval` when it names a network) through the\n"
-      "shared cache of --work; the results merge into OUT/results.csv and results.json (per point: parameters, status, area,\n"
-      "fmax, pJ/MAC and error per quality level, accuracy), OUT/pareto.md and OUT/plots/*.png (per workload: energy per MAC\n"
-      "against MRED, accuracy and area; dominated points marked). A point that fails is reported with its log; the others\n"
-      "go on. Running the same sweep again runs only the points without a result. docs/sweep.md has the format:\n"
+      "Spec (docs/sweep.md):\n"
       "  {\"name\": \"smoke\", \"defaults\": {\"preset\": \"small\", \"cycles\": 200},\n"
       "   \"grid\": {\"lanes\": [2, 3], \"workload\": [\"random\", \"stationary\"]}, \"points\": [{\"lanes\": 1}]}\n"
       "Point parameters:\n";
@@ -122,7 +125,8 @@ std::string spec_help() {
 
 void register_sweep(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
-  auto* cmd = app.add_subcommand("sweep", spec_help());
+  auto* cmd = app.add_subcommand("sweep", kSweepHelp);
+  cmd->footer(spec_help());
   cmd->add_option("spec", a->spec, "sweep specification (JSON)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--executor", a->executor, "local: a process pool here; slurm: one sbatch job array + a dependent merge job")
       ->capture_default_str()->check(CLI::IsMember({"local", "slurm"}));

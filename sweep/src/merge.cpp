@@ -238,10 +238,14 @@ json merge(const Plan& plan, bool plots) {
   for (std::size_t i = 0; i < plan.spec.points.size(); ++i) {
     const Point& pt = plan.spec.points[i];
     json r = read_point(plan, i);
-    if (r.empty())
+    if (r.empty()) {
+      // No result and no failure record: the task never ran or was killed (a Slurm time limit, a
+      // node lost). Its output is the local pool's point.log or the Slurm task's log.
+      const fs::path local_log = point_dir(plan, i) / "point.log";
       r = {{"status", "failed"},
-           {"log", relative_to_out(plan, point_dir(plan, i) / "point.log")},
+           {"log", fs::exists(local_log) ? relative_to_out(plan, local_log) : fmt::format("slurm/logs/point-{}-job*.out", i)},
            {"error", "no result: the point did not finish (not run, killed or timed out)"}};
+    }
     // Keep the plan's view of the point (parameters, id) in front of whatever the point wrote.
     r["id"] = pt.id;
     r["params"] = pt.params;

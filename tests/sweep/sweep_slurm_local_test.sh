@@ -22,14 +22,28 @@ if ! "$cluster" start > env.sh 2> start.err; then
 fi
 source env.sh
 
+# The smoke sweep plus a point that fails (a liberty file that does not exist): Slurm must
+# resubmit it once (--retries 1) and report it like the local pool does.
+/usr/bin/python3 - "$src/config/sweeps/smoke.json" <<'PY' > spec.json
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["points"] = [{"lanes": 2, "workload": "random", "liberty": "missing.lib"}]
+print(json.dumps(s))
+PY
+
 echo "== local pool"
-"$qsq" sweep "$src/config/sweeps/smoke.json" --out local --work "$work" > local.txt 2> local.err || fail "local: $(tail -2 local.err)"
+if "$qsq" sweep spec.json --out local --work "$work" > local.txt 2> local.err; then fail "local: the failing point passed"; fi
+grep -q "1 of 5 points failed" local.err || fail "local: $(tail -2 local.err)"
 echo "== slurm"
 start=$(date +%s.%N)
-"$qsq" sweep "$src/config/sweeps/smoke.json" --executor slurm --out slurm --work "$work" > slurm.txt 2> slurm.err \
-  || { cat slurm.err; ls slurm/slurm/logs; cat slurm/slurm/logs/* | tail -20; fail "slurm executor"; }
+if "$qsq" sweep spec.json --executor slurm --retries 1 --out slurm --work "$work" > slurm.txt 2> slurm.err; then
+  fail "slurm: the failing point passed"
+fi
 echo "slurm run: $(/usr/bin/python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
-grep -q "array job" slurm.err || fail "nothing was submitted: $(cat slurm.err)"
+grep -q "1 of 5 points failed" slurm.err || { cat slurm.err; tail -20 slurm/slurm/logs/*; fail "slurm executor"; }
+grep -q "round 0: array job" slurm.err || fail "nothing was submitted: $(cat slurm.err)"
+grep -q "resubmitting points 4$" slurm.err || fail "the failed point was not resubmitted: $(cat slurm.err)"
+grep -q "round 1: array job .* (1 tasks: 4)" slurm.err || fail "the resubmission ran more than the failed point"
 ls slurm/slurm/logs/merge-*.out > /dev/null || fail "the merge job did not run"
 for f in results.json results.csv; do
   cmp "local/$f" "slurm/$f" || fail "$f differs between the local pool and slurm: $(diff "local/$f" "slurm/$f" | head -5)"
