@@ -117,19 +117,28 @@ std::string results_csv(const json& merged) {
   for (const auto& c : point_cols) out += "," + c;
   for (const auto& c : level_cols) out += "," + c;
   out += ",log,error\n";
+  // Fields appended piecewise: GCC 12 warns falsely (-Wrestrict) on "," + std::string.
+  auto field = [](std::string& s, const json& v) {
+    s += ',';
+    s += csv_field(v);
+  };
   for (const auto& p : merged.at("points")) {
     std::string head = csv_field(p.at("id"));
-    for (const auto& k : keys) head += "," + csv_field(p["params"].contains(k) ? p["params"][k] : json());
-    for (const auto& c : point_cols) head += "," + csv_field(p.contains(c) ? p[c] : json());
-    const std::string tail = "," + csv_field(p.contains("log") ? p["log"] : json()) + "," +
-                             csv_field(p.contains("error") ? p["error"] : json()) + "\n";
+    for (const auto& k : keys) field(head, p["params"].contains(k) ? p["params"][k] : json());
+    for (const auto& c : point_cols) field(head, p.contains(c) ? p[c] : json());
+    std::string tail;
+    field(tail, p.contains("log") ? p["log"] : json());
+    field(tail, p.contains("error") ? p["error"] : json());
+    tail += '\n';
     if (!is_done(p)) {
-      out += head + std::string(level_cols.size(), ',') + tail;
+      out += head;
+      out += std::string(level_cols.size(), ',');
+      out += tail;
       continue;
     }
     for (const auto& l : p.at("levels")) {
       out += head;
-      for (const auto& c : level_cols) out += "," + csv_field(l.contains(c) ? l[c] : json());
+      for (const auto& c : level_cols) field(out, l.contains(c) ? l[c] : json());
       out += tail;
     }
   }

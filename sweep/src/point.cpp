@@ -131,6 +131,11 @@ bool run_point(const Plan& plan, std::size_t index) {
       if (p.contains("data")) a += " --data " + p["data"].get<std::string>();
       if (p.contains("eval_limit")) a += " --limit " + num(p["eval_limit"]);
       eval = run_step(plan, dir, {"eval", a}, seconds);
+      // Accuracy joins energy by quality level: only meaningful for a network of the array's width.
+      if (eval.at("levels").size() != energy.at("levels").size())
+        throw Error(fmt::format("the network has {} quality levels ({}), the array {} (W = {}): use the preset of the network's width",
+                                eval.at("levels").size(), eval.value("arithmetic", std::string("?")), energy.at("levels").size(),
+                                energy.at("shape").at("width").get<int>()));
     }
     step = "result";
     const json r = compose(p, pt.id, synth, energy, metrics, p.contains("network") ? &eval : nullptr);
@@ -139,7 +144,9 @@ bool run_point(const Plan& plan, std::size_t index) {
     return true;
   } catch (const std::exception& ex) {
     const fs::path log = dir / (step + ".log");
-    std::string why = fs::exists(log) ? first_error_line(log) : std::string();
+    // A step that failed by itself has its reason in its log; a check of ours has it in `ex`.
+    const bool tool_failed = std::string(ex.what()).find("qsq " + step + " failed") == 0;
+    std::string why = tool_failed && fs::exists(log) ? first_error_line(log) : std::string();
     if (why.empty()) why = ex.what();
     write_failure(plan, index, relative_to_out(plan, log), "qsq " + step + ": " + why);
     flow::progress("[sweep] point " + pt.id + " failed in qsq " + step + ": " + strip_out(plan, why));
