@@ -116,14 +116,10 @@ bool run_point(const Plan& plan, std::size_t index) {
   std::string step = "synth";
   try {
     const json synth = run_step(plan, dir, {"synth", "synth --quick --no-fpga " + shape + clock + lib + " --work " + work}, seconds);
-    step = "energy";
-    std::string e = "energy " + shape + clock + lib + " --work " + work + " --workload " + p.at("workload").get<std::string>() +
-                    " --cycles " + num(p.at("cycles")) + " --seed " + num(p.at("seed"));
-    if (p.contains("trace")) e += " --trace " + flow::shell_quote(path_param(plan, p, "trace"));
-    const json energy = run_step(plan, dir, {"energy", e}, seconds);
+    // Cheap steps first: a point whose network does not fit the array fails before the energy run.
     step = "metrics";
-    const json metrics =
-        run_step(plan, dir, {"metrics", "metrics --width " + std::to_string(energy.at("shape").at("width").get<int>())}, seconds);
+    const int width = synth.at("shape").at("width").get<int>();
+    const json metrics = run_step(plan, dir, {"metrics", "metrics --width " + std::to_string(width)}, seconds);
     json eval;
     if (p.contains("network")) {
       step = "eval";
@@ -132,11 +128,16 @@ bool run_point(const Plan& plan, std::size_t index) {
       if (p.contains("eval_limit")) a += " --limit " + num(p["eval_limit"]);
       eval = run_step(plan, dir, {"eval", a}, seconds);
       // Accuracy joins energy by quality level: only meaningful for a network of the array's width.
-      if (eval.at("levels").size() != energy.at("levels").size())
+      if (eval.at("levels").size() != metrics.at("levels").size())
         throw Error(fmt::format("the network has {} quality levels ({}), the array {} (W = {}): use the preset of the network's width",
-                                eval.at("levels").size(), eval.value("arithmetic", std::string("?")), energy.at("levels").size(),
-                                energy.at("shape").at("width").get<int>()));
+                                eval.at("levels").size(), eval.value("arithmetic", std::string("?")), metrics.at("levels").size(),
+                                width));
     }
+    step = "energy";
+    std::string e = "energy " + shape + clock + lib + " --work " + work + " --workload " + p.at("workload").get<std::string>() +
+                    " --cycles " + num(p.at("cycles")) + " --seed " + num(p.at("seed"));
+    if (p.contains("trace")) e += " --trace " + flow::shell_quote(path_param(plan, p, "trace"));
+    const json energy = run_step(plan, dir, {"energy", e}, seconds);
     step = "result";
     const json r = compose(p, pt.id, synth, energy, metrics, p.contains("network") ? &eval : nullptr);
     flow::write_file_atomic(dir / "timing.json", json({{"id", pt.id}, {"seconds", seconds}}).dump(2) + "\n");
