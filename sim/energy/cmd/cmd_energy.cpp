@@ -37,6 +37,7 @@ void add_synth(CLI::App& app) {
     double clock_ns = 10.0;
     bool no_fpga = false, no_pnr = false, quick = false;
     std::string work = "out/work/energy", liberty, preset = "default";
+    int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
   auto* cmd = add_report_command<Opt>(
@@ -49,7 +50,9 @@ void add_synth(CLI::App& app) {
       [](Opt& x) {
         check_clock(x.clock_ns);
         const std::string lib = x.liberty.empty() ? qe::default_liberty() : x.liberty;
-        return qe::synth_json(x.clock_ns, lib, x.work, !x.no_fpga, !(x.no_pnr || x.quick), x.quick, shape_of(x.preset));
+        qe::ArrayShape shape = shape_of(x.preset);
+        if (x.lanes > 0) shape.lanes = x.lanes;
+        return qe::synth_json(x.clock_ns, lib, x.work, !x.no_fpga, !(x.no_pnr || x.quick), x.quick, shape);
       },
       qe::synth_table);
   cmd->add_option("--clock-ns", o->clock_ns, "clock period for timing (ns)")->capture_default_str();
@@ -57,6 +60,8 @@ void add_synth(CLI::App& app) {
   cmd->add_option("--liberty", o->liberty, "liberty file (default: OSU 0.18 um from qflow-tech-osu018)");
   cmd->add_option("--preset", o->preset, "array parameters: default (W=8 N=8) or small (W=5 N=3); FPGA runs: default only")
       ->capture_default_str()->check(CLI::IsMember({"default", "small"}));
+  cmd->add_option("--lanes", o->lanes, "override the preset's number of lanes N (as `qsq energy --lanes`; FPGA runs: default shape only)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--no-fpga", o->no_fpga, "skip the iCE40 and Xilinx runs");
   cmd->add_flag("--no-pnr", o->no_pnr, "iCE40: synthesis counts only, no nextpnr fmax");
   cmd->add_flag("--quick", o->quick, "the array only, no FPGA place and route (CI)");

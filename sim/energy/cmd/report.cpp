@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "qsq/flow/hash.hpp"
+#include "qsq/flow/plot.hpp"
 #include "qsq/flow/progress.hpp"
 #include "qsq/flow/provenance.hpp"
 #include "qsq/energy/energy_flow.hpp"
@@ -291,27 +292,25 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
       s += fmt::format("| {} | {:.0f} | {:.2f} | {} | {} | {} |\n", a["design"].get<std::string>(), a["area_um2"].get<double>(),
                        a["kge"].get<double>(), a["cells"].get<int>(), a["flops"].get<int>(), a["clock_gates"].get<int>());
   }
-  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis. gnuplot renders into
-  // a temporary file that is renamed into place, with absolute paths and its own log.
+  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis (flow::plot_png:
+  // rendered into a temporary file that is renamed into place, absolute paths, its own log).
   const fs::path out = flow::absolute_path(out_dir), plots = out / "work" / "plots";
-  const fs::path dat_path = plots / "energy_vs_level.dat", png = out / "energy_vs_level.png", tmp = flow::temp_sibling(png);
+  const fs::path dat_path = plots / "energy_vs_level.dat";
   write_file_atomic(dat_path, dat);
   const std::string gp = fmt::format(
-      "set terminal pngcairo size 800,480\nset output '{}'\nset xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
+      "set xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
       "set y2label 'MRED (exhaustive)'\nset y2tics\nset ytics nomirror\nset key top left\nset xtics 1\nset yrange [0:*]\nset y2range [0:*]\n"
-      "set title '{} workload, OSU 0.18 um, {} ns ({})'\n"
-      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'{}\n",
-      tmp.string(), j["workload"].get<std::string>(), j["clock_ns"].get<double>(),
+      "set title '{} workload, OSU 0.18 um, {} ns ({})'
+"
+      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'{}
+",
+      j["workload"].get<std::string>(), j["clock_ns"].get<double>(),
       t ? "SDF-timed, glitches seen; dashed: zero delay" : "zero-delay, no glitches", dat_path.string(),
       t ? ", '' u 1:6 w lp dt 2 t 'gated, zero delay', '' u 1:7 w l dt 2 t 'baseline, zero delay'" : "");
-  write_file_atomic(plots / "energy_vs_level.gp", gp);
   try {
-    run_tool("gnuplot " + shell_quote((plots / "energy_vs_level.gp").string()), plots / "gnuplot.log", "gnuplot");
-    flow::publish(tmp, png);
+    flow::plot_png(gp, out / "energy_vs_level.png", plots);
     s += "\n![energy per MAC and MRED against quality level](energy_vs_level.png)\n";
   } catch (const qsq::Error& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
     s += "\n(no plot: " + std::string(e.what()) + ")\n";
   }
   return s;
