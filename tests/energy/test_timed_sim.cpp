@@ -15,14 +15,10 @@
 #include "circuits.hpp"
 
 namespace qe = qsq::energy;
+using qsq::test::osu;
 using qsq::test::sdf_of;
 
 namespace {
-
-const qe::Liberty& osu() {
-  static const qe::Liberty lib = qe::read_liberty(qe::default_liberty());
-  return lib;
-}
 
 struct Bench {
   qe::Netlist n;

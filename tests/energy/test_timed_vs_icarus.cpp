@@ -20,16 +20,12 @@
 #include "qsq/flow/tool.hpp"
 
 namespace qe = qsq::energy;
+using qsq::test::osu;
 namespace fs = std::filesystem;
 
 namespace {
 
 bool have_icarus() { return !qsq::flow::external_tool_version("iverilog").empty(); }
-
-const qe::Liberty& osu() {
-  static const qe::Liberty lib = qe::read_liberty(qe::default_liberty());
-  return lib;
-}
 
 struct Event {
   std::uint64_t t;

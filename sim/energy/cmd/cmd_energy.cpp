@@ -93,6 +93,16 @@ qe::EnergyOptions resolve(qe::EnergyOptions e, const std::string& work, const st
   return e;
 }
 
+// --delays and --pulse-filter, shared by energy and compare-mult.
+void add_delay_options(CLI::App* cmd, std::string& delays, std::string& pulse_filter) {
+  cmd->add_option("--delays", delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
+      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
+  cmd->add_option("--pulse-filter", pulse_filter,
+                  "timed simulation: inertial (Verilog/SDF semantics: pulses shorter than a delay vanish) or transport\n"
+                  "(every pulse passes: an upper bound, to see what the choice is worth)")
+      ->capture_default_str()->check(CLI::IsMember({"inertial", "transport"}));
+}
+
 void add_energy(CLI::App& app) {
   struct Opt {
     qe::EnergyOptions e;
@@ -124,12 +134,7 @@ void add_energy(CLI::App& app) {
         return qe::run_energy(e).to_json();
       },
       qe::energy_table);
-  cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
-      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
-  cmd->add_option("--pulse-filter", o->pulse_filter,
-                  "timed simulation: inertial (Verilog/SDF semantics: pulses shorter than a delay vanish) or transport\n"
-                  "(every pulse passes: an upper bound, to see what the choice is worth)")
-      ->capture_default_str()->check(CLI::IsMember({"inertial", "transport"}));
+  add_delay_options(cmd, o->delays, o->pulse_filter);
   cmd->add_option("--workload", o->workload, "random | stationary | real")
       ->check(CLI::IsMember({"random", "stationary", "real"}));
   cmd->add_option("--trace", o->e.trace, "operand trace for --workload real (default: out/operands.trace)");
@@ -197,12 +202,7 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--clock-ns", o->c.clock_ns, "clock period (ns)")->capture_default_str();
   cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
   cmd->add_option("--liberty", o->c.liberty, "liberty file (default: OSU 0.18 um)");
-  cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
-      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
-  cmd->add_option("--pulse-filter", o->pulse_filter,
-                  "timed simulation: inertial (Verilog/SDF semantics: pulses shorter than a delay vanish) or transport\n"
-                  "(every pulse passes: an upper bound, to see what the choice is worth)")
-      ->capture_default_str()->check(CLI::IsMember({"inertial", "transport"}));
+  add_delay_options(cmd, o->delays, o->pulse_filter);
 }
 
 // What the synth and energy stages read besides their code: the RTL, constraints and the flow's
