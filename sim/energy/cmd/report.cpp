@@ -300,10 +300,8 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
   const std::string gp = fmt::format(
       "set xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
       "set y2label 'MRED (exhaustive)'\nset y2tics\nset ytics nomirror\nset key top left\nset xtics 1\nset yrange [0:*]\nset y2range [0:*]\n"
-      "set title '{} workload, OSU 0.18 um, {} ns ({})'
-"
-      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'{}
-",
+      "set title '{} workload, OSU 0.18 um, {} ns ({})'\n"
+      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'{}\n",
       j["workload"].get<std::string>(), j["clock_ns"].get<double>(),
       t ? "SDF-timed, glitches seen; dashed: zero delay" : "zero-delay, no glitches", dat_path.string(),
       t ? ", '' u 1:6 w lp dt 2 t 'gated, zero delay', '' u 1:7 w l dt 2 t 'baseline, zero delay'" : "");
