@@ -184,6 +184,9 @@ Shape3 Reader::input_shape(std::optional<Shape3> given, bool& flat_input) {
   for (const auto& d : tt.shape().dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
   for (std::size_t i = 1; i < dims.size(); ++i)
     if (dims[i] == 0 || dims[i] > (1 << 20)) throw Error(label_ + ": input '" + in->name() + "' has dimension " + std::to_string(dims[i]));
+  std::int64_t elements = 1;
+  for (std::size_t i = 1; i < dims.size(); ++i) elements *= std::max<std::int64_t>(dims[i], 1);
+  if (elements > (std::int64_t{1} << 28)) throw Error(label_ + ": input '" + in->name() + "' has more than 2^28 values per image");
   const Shape3 fallback = given.value_or(Shape3{1, 28, 28});
   flat_input = false;
   if (dims.size() == 4) {
