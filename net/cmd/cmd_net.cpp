@@ -116,10 +116,11 @@ std::pair<CLI::App*, std::shared_ptr<Quantizing<Args>>> add_quantizing_command(
 void register_quantize(CLI::App& app) {
   auto [cmd, o] = add_quantizing_command<net::QuantizeArgs>(
       app, "quantize",
-      "Quantize a float model (qsq's or your own TorchScript of Conv2d/Linear/ReLU/MaxPool2d/Flatten/BatchNorm2d) into "
+      "Quantize a float model (qsq's or your own TorchScript of Conv2d/Linear/ReLU/MaxPool2d/Flatten/BatchNorm2d, or an "
+      "ONNX model of Conv/Gemm/MatMul+Add/Relu/MaxPool/Flatten/BatchNormalization, docs/onnx.md) into "
       "a .qsq file: input quantization, per-layer activation ranges calibrated on training images, b-bit weight codes "
       "with per-filter scales, biases in accumulator units, requantization multiplier and shift.",
-      net::run_quantize, net::quantize_table, "float model (TorchScript)", ".qsq file to write");
+      net::run_quantize, net::quantize_table, "float model (TorchScript, or ONNX: a .onnx name or ONNX content)", ".qsq file to write");
   cmd->add_option("--data", o->a.data, data_help("calibration data: mnist or fashion (default: the model's own, else mnist)"));
   add_data_options(cmd, o->a.dopts);
   cmd->add_option("--calib", o->a.calib_images, "calibration images")->capture_default_str();
@@ -183,7 +184,7 @@ void register_eval(CLI::App& app) {
       },
       net::eval_table);
   cmd->add_option("file", o->a.qsq, ".qsq file")->required();
-  cmd->add_option("--float", o->a.float_model, "the float model it came from (TorchScript)");
+  cmd->add_option("--float", o->a.float_model, "the float model it came from (TorchScript or ONNX)");
   cmd->add_option("--data", o->a.data, data_help("mnist or fashion"))->capture_default_str();
   add_data_options(cmd, o->a.dopts);
   cmd->add_option("--levels", o->levels, "all, or a comma-separated list of quality levels")->capture_default_str();
@@ -212,9 +213,15 @@ void register_tune(CLI::App& app) {
 }
 
 std::string export_table(const json& j) {
-  std::string t = "Exported " + j["file"].get<std::string>() + " for " + std::to_string(j["lanes"].get<int>()) + " lanes to " +
-                  j["out"].get<std::string>() + ":\n";
-  for (const auto& f : j["files"]) t += "  " + f.get<std::string>() + "\n";
+  std::string t;
+  if (j.contains("out")) {
+    t = "Exported " + j["file"].get<std::string>() + " for " + std::to_string(j["lanes"].get<int>()) + " lanes to " +
+        j["out"].get<std::string>() + ":\n";
+    for (const auto& f : j["files"]) t += "  " + f.get<std::string>() + "\n";
+  }
+  if (j.contains("onnx"))
+    t += "ONNX (" + j["onnx_weights"].get<std::string>() + " weights, quality " + std::to_string(j["onnx_quality"].get<int>()) +
+         "): " + j["onnx"].get<std::string>() + "\n";
   if (j.contains("trace")) t += "operand trace (" + j["trace_workload"].get<std::string>() + "): " + j["trace"].get<std::string>() + "\n";
   return t;
 }
@@ -224,10 +231,18 @@ void register_export(CLI::App& app) {
   auto* cmd = add_report_command<net::ExportArgs>(
       app, "export",
       "Write each layer's packed codes (or bypass weights), scales and biases as $readmemh files for the RTL array, "
-      "one word per weight load in schedule order, plus manifest.json; optionally the operand trace of real images.",
+      "one word per weight load in schedule order, plus manifest.json; optionally the operand trace of real images; "
+      "with --onnx the network as an ONNX model (QONNX Quant nodes or dequantized float weights).",
       a, [](net::ExportArgs& x) { return net::run_export(x); }, export_table);
   cmd->add_option("file", a->qsq, ".qsq file")->required();
-  cmd->add_option("-o,--out", a->out, "output folder")->required();
+  cmd->add_option("-o,--out", a->out, "output folder of the RTL files (-o and/or --onnx)");
+  cmd->add_option("--onnx", a->onnx, "also (or only) write the network as an ONNX model (docs/onnx.md)");
+  cmd->add_option("--onnx-weights", a->onnx_weights,
+                  "ONNX weights: qonnx (float initializers through QONNX Quant nodes: scale 2^-e, zero point 0) or float "
+                  "(dequantized float weights only)")
+      ->check(CLI::IsMember({"qonnx", "float"}))
+      ->capture_default_str();
+  cmd->add_option("--onnx-quality", a->onnx_quality, "quality level of the ONNX weights (0 = exact)")->capture_default_str();
   cmd->add_option("--lanes", a->lanes, "lanes N of the array")->capture_default_str();
   cmd->add_option("--trace", a->trace,
                   "also write the conv layers' operand streams (qsq-trace 1, docs/energy.md) for real test images here");

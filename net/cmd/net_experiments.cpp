@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "cli.hpp"
 #include "qsq/container.hpp"
@@ -16,6 +17,10 @@
 #include "qsq/net/rtl_export.hpp"
 #include "qsq/net/tune.hpp"
 #include "qsq/transaction.hpp"
+#ifdef QSQ_HAVE_ONNX
+#include "qsq/onnx/onnx_export.hpp"
+#include "qsq/onnx/onnx_import.hpp"
+#endif
 
 namespace qsq::cli::net {
 
@@ -53,15 +58,39 @@ json metadata_of(const qn::LoadedModel& m) {
   }
 }
 
+bool is_onnx(const std::string& model) {
+#ifdef QSQ_HAVE_ONNX
+  return qsq::onnx_io::looks_like_onnx(model);
+#else
+  return fs::path(model).extension() == ".onnx";
+#endif
+}
+
+// A float model file: ONNX (by extension or content, docs/onnx.md) or TorchScript. `input`: the
+// data's image shape when known.
+qn::LoadedModel load_float_model(const std::string& model, std::optional<Shape3> input) {
+  if (!is_onnx(model)) return input ? qn::load_model(model, *input) : qn::load_model(model);
+#ifdef QSQ_HAVE_ONNX
+  if (!fs::exists(model)) throw Failure("model file " + model + " not found");
+  qn::LoadedModel m;
+  m.path = model;
+  m.net = qsq::onnx_io::read_onnx(model, input);
+  m.net.name = fs::path(model).stem().string();
+  return m;
+#else
+  throw Failure(model + ": this qsq was built without ONNX support (QSQ_WITH_ONNX=OFF)");
+#endif
+}
+
 // The data set a model was trained on (metadata), unless the user names one.
 // Loads a model for `data` (given, or "" for the model's own): a directory's images give the
 // model's input shape; a mismatch names the data file.
 qn::LoadedModel load_model_for(const std::string& model, const std::string& data, const qn::DataOptions& dopts) {
-  if (data.empty() || qn::is_named_dataset(data)) return qn::load_model(model);
+  if (data.empty() || qn::is_named_dataset(data)) return load_float_model(model, std::nullopt);
   check_data_name(data);
   const qn::Dataset probe = qn::load_data(data, qn::Split::train, dopts).head(1);
   try {
-    return qn::load_model(model, probe.shape);
+    return load_float_model(model, probe.shape);
   } catch (const Error& e) {
     throw Failure(probe.images_file + ": images are " + std::to_string(probe.shape.c) + "x" + std::to_string(probe.shape.h) +
                   "x" + std::to_string(probe.shape.w) + " and model " + model + " does not take them: " + e.what());
@@ -354,7 +383,7 @@ json run_eval(const EvalArgs& a) {
   j["threads"] = a.threads;
   j["arithmetic"] = fmt::format("golden-model integer layers, W = {}, AccW = {}, bit-exact", net.width, net.acc_width);
   if (!a.float_model.empty()) {
-    const qn::LoadedModel m = qn::load_model(a.float_model, net.input);
+    const qn::LoadedModel m = load_float_model(a.float_model, net.input);
     if (m.net.layers.size() != net.layers.size())
       throw Failure(fmt::format("float model {} has {} layers, {} has {}", a.float_model, m.net.layers.size(), a.qsq, net.layers.size()));
     for (std::size_t i = 0; i < net.layers.size(); ++i)
@@ -362,8 +391,14 @@ json run_eval(const EvalArgs& a) {
           m.net.layers[i].out_channels != net.layers[i].out_channels)
         throw Failure(fmt::format("float model {} does not match {} at layer {}", a.float_model, a.qsq, i));
     j["float_model"] = a.float_model;
-    progress("[eval] float model (TorchScript forward)");
-    j["float_acc"] = qn::module_accuracy(a.float_model, test, a.threads);
+    if (is_onnx(a.float_model)) {
+      // No ONNX runtime here: qsq's own float forward of the imported network.
+      progress("[eval] float model (ONNX, imported, qsq's float forward)");
+      j["float_acc"] = qn::float_accuracy(m.net, test, a.threads);
+    } else {
+      progress("[eval] float model (TorchScript forward)");
+      j["float_acc"] = qn::module_accuracy(a.float_model, test, a.threads);
+    }
     j["dequant_acc"] = qn::float_accuracy(qn::dequantized(m.net, net, Quality{}), test, a.threads);
     double z = 0, n = 0;
     for (const auto& l : m.net.layers) {
@@ -548,16 +583,29 @@ std::string tune_table(const json& j) {
 // ---- export -----------------------------------------------------------------------------------
 
 json run_export(const ExportArgs& a) {
-  if (a.out.empty()) throw Failure("export needs -o DIR");
+  if (a.out.empty() && a.onnx.empty()) throw Failure("export needs -o DIR and/or --onnx FILE.onnx");
   const qsq::Network net = read_network(a.qsq);
-  const qn::ExportSummary s = qn::export_rtl(net, a.lanes, a.out);
   json j = json_header();
   j["file"] = a.qsq;
   j["net"] = net.name;
-  j["out"] = a.out;
-  j["lanes"] = a.lanes;
-  j["files"] = s.files;
-  j["weight_words"] = s.words;
+  if (!a.out.empty()) {
+    const qn::ExportSummary s = qn::export_rtl(net, a.lanes, a.out);
+    j["out"] = a.out;
+    j["lanes"] = a.lanes;
+    j["files"] = s.files;
+    j["weight_words"] = s.words;
+  }
+  if (!a.onnx.empty()) {
+#ifdef QSQ_HAVE_ONNX
+    const auto mode = qsq::onnx_io::parse_onnx_weights(a.onnx_weights);
+    qsq::onnx_io::write_onnx(a.onnx, net, Quality{a.onnx_quality, 0}, mode);
+    j["onnx"] = a.onnx;
+    j["onnx_weights"] = a.onnx_weights;
+    j["onnx_quality"] = a.onnx_quality;
+#else
+    throw Failure("--onnx: this qsq was built without ONNX support (QSQ_WITH_ONNX=OFF)");
+#endif
+  }
   if (!a.trace.empty()) {
     check_data_name(a.data);
     const qn::IntEngine eng(net);

@@ -93,6 +93,9 @@ struct ExportArgs {
   std::string data = "mnist";
   int trace_images = 1;     // first test images in the trace
   qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
+  std::string onnx;          // optional: also write the network as ONNX here (docs/onnx.md)
+  std::string onnx_weights = "qonnx";  // qonnx (Quant nodes) or float (dequantized weights)
+  int onnx_quality = 0;      // quality level of the exported weights (0 = exact)
 };
 nlohmann::json run_export(const ExportArgs& a);
 

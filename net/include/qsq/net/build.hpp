@@ -58,4 +58,13 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
 // dequantized back to float (w_int * 2^-e): the "dequantized" float model.
 FloatNet dequantized(const FloatNet& fnet, const Network& net, Quality q);
 
+// The float network a .qsq file stands for, from the file alone (no float model needed): weights
+// decoded and truncated at q, times 2^-e; biases bias_int * s_in * 2^-e, with s_in the input
+// scale chained through the layers' requantization (s_out = s_in * 2^-e * 2^shift / multiplier);
+// ReLU and pooling as in the file. Its forward pass is the integer network's without the
+// rounding of activations, and the last layer's output is in real units. `qsq export --onnx`
+// writes it. Throws Error for an input quantization with a nonzero mean (not representable as
+// these layers alone).
+FloatNet float_network_of(const Network& net, Quality q);
+
 }  // namespace qsq::net
