@@ -39,7 +39,7 @@ for p in done:
     assert isinstance(p['pareto'], bool)
 assert any(p['pareto'] for p in done)
 by_n = {}
-for p in done: by_n.setdefault(p['params']['lanes'], set()).add(p['area_um2'])
+for p in done: by_n.setdefault(p['params'].get('lanes'), set()).add(p['area_um2'])
 assert all(len(v) == 1 for v in by_n.values()), by_n   # one netlist per N, whichever point built it
 " || fail "merged results"
 for f in results.csv results.json pareto.md timings.json plots/random_energy_error.png plots/stationary_energy_area.png; do
