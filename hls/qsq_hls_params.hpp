@@ -15,6 +15,9 @@ inline constexpr int kPow2x = static_cast<int>(qsq::CodebookId::pow2x);
 
 // The presets.
 using DefaultConfig = ConfigFor<qsq::presets::kDefault>;
+using GridConfig = ConfigFor<qsq::presets::kGrid>;
+using GridLargeConfig = ConfigFor<qsq::presets::kGridLarge>;
+using GridSmallConfig = ConfigFor<qsq::presets::kGridSmall>;
 using SmallConfig = ConfigFor<qsq::presets::kSmall>;
 
 }  // namespace qsq_hls

@@ -223,19 +223,29 @@ class Checker {
       expect(m, "Codebook" + n, param(m, "Codebook" + n), i);
     }
     for (const auto& p : qsq::presets::kAll) {
-      std::string pre = p.name;
-      pre[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(pre[0])));
+      // The generator's identifier of a preset: "grid-small" -> "GridSmall", "default" -> "".
+      std::string pre;
+      bool up = true;
+      for (const char* ch = p.name; *ch; ++ch) {
+        if (*ch == '-') { up = true; continue; }
+        pre += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(*ch))) : *ch;
+        up = false;
+      }
       if (pre == "Default") pre.clear();
       expect(m, pre + "Width", param(m, pre + "Width"), p.width);
       expect(m, pre + "Lanes", param(m, pre + "Lanes"), p.lanes);
       expect(m, pre + "CodeBits", param(m, pre + "CodeBits"), p.code_bits);
       expect(m, pre + "AccWidth", param(m, pre + "AccWidth"), p.acc_width);
+      expect(m, pre + "Rows", param(m, pre + "Rows"), p.rows);
+      expect(m, pre + "Slots", param(m, pre + "Slots"), p.slots);
     }
     namespace l = qsq::limits;
     const std::pair<const char*, int> lim[] = {{"WidthMin", l::kWidthMin},       {"WidthMax", l::kWidthMax},
                                                {"CodeBitsMin", l::kCodeBitsMin}, {"CodeBitsMax", l::kCodeBitsMax},
                                                {"AccWidthMin", l::kAccWidthMin}, {"AccWidthMax", l::kAccWidthMax},
-                                               {"LanesMin", l::kLanesMin},       {"LanesMax", l::kLanesMax}};
+                                               {"LanesMin", l::kLanesMin},       {"LanesMax", l::kLanesMax},
+                                               {"RowsMin", l::kRowsMin},         {"RowsMax", l::kRowsMax},
+                                               {"SlotsMin", l::kSlotsMin},       {"SlotsMax", l::kSlotsMax}};
     for (const auto& [n, v] : lim) expect(m, n, param(m, n), v);
   }
 
