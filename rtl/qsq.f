@@ -11,6 +11,8 @@ qsq_csa_tree.sv
 qsq_csd_recoder.sv
 qsq_decoder.sv
 qsq_gated_reg.sv
+qsq_grid.sv
+qsq_grid_row.sv
 qsq_lane.sv
 qsq_pp_const.sv
 qsq_pp_rows.sv

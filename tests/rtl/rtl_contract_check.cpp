@@ -177,6 +177,28 @@ class Checker {
       port(d, m, "act_psum_i", s.acc_width);
       port(d, m, "res_data_o", s.acc_width);
       expect(m, "RowsPerLane", param(m, "RowsPerLane"), exact ? 1 : s.rows_per_lane());
+    } else if (o == "qsq_grid") {
+      qsq::Shape s{static_cast<int>(param(m, "Width")), static_cast<int>(param(m, "Lanes")),
+                   static_cast<int>(param(m, "CodeBits")), static_cast<int>(param(m, "AccWidth"))};
+      s.rows = static_cast<int>(param(m, "Rows"));
+      s.slots = static_cast<int>(param(m, "Slots"));
+      expect(m, "grid shape within the limits", s.valid() && s.grid(), true);
+      typed_port(d, m, "cfg_q_i", "q_t", c::kQBits);
+      typed_port(d, m, "cfg_p_i", "p_t", c::kPBits);
+      typed_port(d, m, "cfg_codebook_i", "codebook_t", c::kCodebookBits);
+      port(d, m, "wld_codes_i", s.lanes * s.code_bits);
+      port(d, m, "wld_scale_i", s.width - 1);
+      port(d, m, "wld_plain_i", s.lanes * s.width);
+      port(d, m, "wld_rows_on_i", s.rows);
+      port(d, m, "act_data_i", s.lanes * s.width);
+      port(d, m, "res_data_o", s.rows * s.acc_width);
+      port(d, m, "res_rows_o", s.rows);
+    } else if (o == "qsq_grid_row") {
+      const int w = static_cast<int>(param(m, "Width"));
+      const long long lanes = param(m, "Lanes");
+      // Tree inputs: the lanes' pair rows (Qmax(W) each, or one product), the row constant, the accumulator.
+      expect(m, "TreeInputs", param(m, "TreeInputs"), exact_or(m, lanes + 1, lanes * c::qmax(w) + 2));
+      port(d, m, "res_o", param(m, "AccWidth"));
     } else if (o == "qsq_array_lane") {
       const int w = static_cast<int>(param(m, "Width"));
       const long long rows = exact_or(m, 1, c::qmax(w));
@@ -287,6 +309,9 @@ int main(int argc, char* argv[]) {
                                                                     "qsq_csd_recoder", "qsq_pp_rows"};
     else if (top == "qsq_lane") need = exact ? std::vector<std::string>{"qsq_lane"}
                                              : std::vector<std::string>{"qsq_lane", "qsq_csd_recoder", "qsq_pp_rows"};
+    else if (top == "qsq_grid") need = exact ? std::vector<std::string>{"qsq_grid", "qsq_grid_row", "qsq_decoder"}
+                                             : std::vector<std::string>{"qsq_grid", "qsq_grid_row", "qsq_decoder",
+                                                                        "qsq_csd_recoder", "qsq_pp_rows"};
     else if (top == "qsq_contract_probe") need = {"qsq_contract_probe"};
     else {
       std::cout << argv[i] << ": unexpected top module '" << top << "'\n";
