@@ -230,7 +230,11 @@ foreach(p ${QSQ_PRESETS})
     string(APPEND CPP_ALL ", ")
   endif()
   string(APPEND CPP_ALL "k${P}")
-  string(APPEND HLS_PRESETS "using ${P}Config = ConfigFor<qsq::presets::k${P}>;\n")
+  if(QSQ_PRESET_${p}_ROWS EQUAL 0)
+    string(APPEND HLS_PRESETS "using ${P}Config = ConfigFor<qsq::presets::k${P}>;\n")
+  else()
+    string(APPEND HLS_PRESETS "using ${P}Config = GridConfigFor<qsq::presets::k${P}>;\n")
+  endif()
   if(p STREQUAL "default")
     set(pre "")
     string(APPEND SV_PRESETS "  // preset \"default\": the parameter defaults of qsq_array and of every leaf module\n")
@@ -442,8 +446,9 @@ file(WRITE "${SV}" "${PKG}")
 string(CONFIGURE [=[// @BANNER@
 //
 // Description: the HLS configuration of the hardware contract (qsq/contract.hpp): the codebook
-// ids as the kernels compare them and one ArrayConfig per preset of config/params.json.
-// Included by qsq_hls_config.hpp, after ArrayConfig and ConfigFor; not meant to be included alone.
+// ids as the kernels compare them and one ArrayConfig per preset of config/params.json (a
+// GridArrayConfig for a grid preset). Included by qsq_hls_config.hpp, after ArrayConfig,
+// ConfigFor and GridConfigFor; not meant to be included alone.
 // Usage: qsq_hls::DefaultConfig, qsq_hls::SmallConfig, qsq_hls::kPow2 (through qsq_hls_config.hpp)
 #pragma once
 

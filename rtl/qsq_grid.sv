@@ -13,7 +13,10 @@
 // Clock gates: load bank, rows-on, beat bank, N column banks, result-rows bank, and per row its
 // weight bank, Slots accumulators and result bank: N + 4 + M * (Slots + 2). GateEn = 0: the gates
 // pass the clock and the banks use enables (identical results). ExactLane / BoundLane: as in
-// qsq_array (the baseline and the floor instrument of the energy flow).
+// qsq_array (the baseline and the floor instrument of the energy flow). Serial = 1: digit-serial
+// lanes (qsq_serial_lane): a beat takes one cycle per kept digit of its busiest lane whose
+// activation is non-zero (qsq::serial_beat_cycles), so levels that keep fewer digits take fewer
+// cycles and fewer rows switch; the weight banks hold digit lists and one constant per step.
 // Usage:
 //   qsq_grid #(.Width(8), .Lanes(8), .Rows(8), .Slots(16)) u_grid (.clk_i, .rst_ni, .cfg_q_i, ...);
 module qsq_grid #(
@@ -26,6 +29,7 @@ module qsq_grid #(
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
+  parameter bit          Serial    = 1'b0,   // digit-serial lanes (one kept digit per cycle); needs ExactLane = 0
   localparam int unsigned RowBits  = Rows > 1 ? $clog2(Rows) : 1,
   localparam int unsigned SlotBits = Slots > 1 ? $clog2(Slots) : 1
 ) (
@@ -54,23 +58,42 @@ module qsq_grid #(
   output logic [Rows-1:0]             res_rows_o       // rows that hold a filter (others: undefined data)
 );
   localparam int unsigned SumWidth  = 2 * Width + $clog2(Lanes);
-  localparam int unsigned LaneWBits = ExactLane ? Width : 2 * Width;
-  localparam int unsigned WBankBits = Lanes * LaneWBits + (ExactLane ? 0 : SumWidth);
+  localparam bit          IsSerial  = Serial && !ExactLane;
+  localparam int unsigned Digits    = `QSQ_QMAX(Width);
+  localparam int unsigned PosBits   = $clog2(Width);
+  localparam int unsigned StepBits  = Digits > 1 ? $clog2(Digits) : 1;
+  localparam int unsigned LaneWBits = ExactLane ? Width : IsSerial ? Digits * (2 + PosBits) : 2 * Width;
+  localparam int unsigned WBankBits = Lanes * LaneWBits + (ExactLane ? 0 : IsSerial ? Digits * SumWidth : SumWidth);
 
   // ---- handshake: S1 (beat), S2 (result) ---------------------------------------------------------
   // A beat that is not the last of its slot leaves S1 into its accumulator whatever the result
-  // port does; only a last beat waits for S2.
+  // port does; only a last beat waits for S2. Serial: a beat stays in S1 for one step per kept
+  // digit of its busiest lane (more: some on row has a digit in the next step); every step but a
+  // last beat's final one writes the slot, and the final step of a last beat writes the result.
   logic s1_valid_q, s1_last_q, s2_valid_q;
-  logic s1_free, s2_free, wld_fire, act_fire, s2_load, acc_write;
+  logic s1_free, s2_free, wld_fire, act_fire, s2_load, acc_write, final_step;
+  logic [Rows-1:0]     more;
+  logic [StepBits-1:0] step_q;
 
+  assign final_step  = !IsSerial || !(|more);
   assign s2_free     = !s2_valid_q || res_ready_i;
-  assign s1_free     = !s1_valid_q || !s1_last_q || s2_free;
+  assign s1_free     = !s1_valid_q || (final_step && (!s1_last_q || s2_free));
   assign wld_ready_o = s1_free;
   assign act_ready_o = s1_free && !wld_valid_i;
   assign wld_fire    = wld_valid_i && wld_ready_o;
   assign act_fire    = act_valid_i && act_ready_o;
-  assign s2_load     = s1_valid_q && s1_last_q && s2_free;
-  assign acc_write   = s1_valid_q && !s1_last_q;
+  assign s2_load     = s1_valid_q && s1_last_q && final_step && s2_free;
+  assign acc_write   = s1_valid_q && (!final_step || !s1_last_q);
+
+  if (IsSerial) begin : gen_step
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)                     step_q <= '0;
+      else if (act_fire)               step_q <= '0;
+      else if (s1_valid_q && !final_step) step_q <= step_q + 1'b1;
+    end
+  end else begin : gen_no_step
+    assign step_q = '0;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -125,6 +148,33 @@ module qsq_grid #(
     assign wbank_d = w_dec;
     logic unused_quality;
     assign unused_quality = ^{ld_q, ld_p};
+  end else if (IsSerial) begin : gen_wbank_serial
+    // Per lane the kept digits as a list (most significant first); per step k the sum over the
+    // lanes of the constant of their k-th digit (qsq_pp_const of that one digit), once per load.
+    logic [Digits*Lanes*SumWidth-1:0] step_consts;  // step k, lane i at [(k*Lanes + i)*SumWidth]
+    for (genvar i = 0; i < Lanes; i++) begin : gen_recoder
+      logic [Width-1:0]          pos, neg;
+      logic [Digits-1:0]         d_valid, d_neg;
+      logic [Digits*PosBits-1:0] d_at;
+      qsq_csd_recoder #(.Width(Width)) u_recoder (
+        .w_i(w_dec[i*Width +: Width]), .q_i(ld_q), .p_i(ld_p), .pos_o(pos), .neg_o(neg));
+      qsq_digit_list #(.Width(Width)) u_list (
+        .pos_i(pos), .neg_i(neg), .valid_o(d_valid), .neg_o(d_neg), .at_o(d_at));
+      assign wbank_d[i*LaneWBits +: LaneWBits] = {d_at, d_neg, d_valid};
+      for (genvar k = 0; k < Digits; k++) begin : gen_step_const
+        logic [Width-1:0] one;
+        assign one = d_valid[k] ? Width'(1) << d_at[k*PosBits +: PosBits] : '0;
+        qsq_pp_const #(.Width(Width), .SumWidth(SumWidth)) u_const (
+          .pos_i(d_neg[k] ? '0 : one), .neg_i(d_neg[k] ? one : '0),
+          .const_o(step_consts[(k*Lanes + i)*SumWidth +: SumWidth]));
+      end
+    end
+    for (genvar k = 0; k < Digits; k++) begin : gen_const_sum
+      logic [SumWidth-1:0] const_sum, const_carry;
+      qsq_csa_tree #(.Width(SumWidth), .Inputs(Lanes)) u_const_tree (
+        .ops_i(step_consts[k*Lanes*SumWidth +: Lanes*SumWidth]), .sum_o(const_sum), .carry_o(const_carry));
+      assign wbank_d[Lanes*LaneWBits + k*SumWidth +: SumWidth] = const_sum + const_carry;
+    end
   end else begin : gen_wbank_csd
     // Digit masks per lane, then the sum of the lanes' row constants (qsq_pp_const), once per load.
     logic [Lanes*SumWidth-1:0] lane_consts;
@@ -168,11 +218,12 @@ module qsq_grid #(
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     qsq_grid_row #(
       .Width(Width), .Lanes(Lanes), .Slots(Slots), .AccWidth(AccWidth), .SumWidth(SumWidth),
-      .GateEn(GateEn), .ExactLane(ExactLane), .BoundLane(BoundLane)
+      .GateEn(GateEn), .ExactLane(ExactLane), .BoundLane(BoundLane), .Serial(IsSerial)
     ) u_row (
       .clk_i(clk_i), .rst_ni(rst_ni), .wld_i(wld_pending_q && ld_row == RowBits'(r)), .wbank_d_i(wbank_d),
-      .on_i(rows_on_q[r]), .a_i(a_col), .slot_i(slot_q), .first_i(first_q), .acc_we_i(acc_write),
-      .res_we_i(s2_load), .res_o(res_data_o[r*AccWidth +: AccWidth]));
+      .on_i(rows_on_q[r]), .a_i(a_col), .slot_i(slot_q), .first_i(first_q && step_q == '0),
+      .acc_we_i(acc_write), .res_we_i(s2_load), .step_i(step_q), .nz_i(~zero_q), .more_o(more[r]),
+      .res_o(res_data_o[r*AccWidth +: AccWidth]));
   end
 
   // ---- S2: which rows the result holds --------------------------------------------------------------

@@ -6,8 +6,10 @@
 // gate each, and the row's result bank. A row that holds no filter (on_i = 0) isolates its
 // activations and accumulator input and clocks none of its banks, so nothing in it toggles.
 // With ExactLane = 1 each lane is a plain a * w (the baseline), with BoundLane = 1 as well the
-// lane passes a for a non-zero weight (the energy flow's floor instrument). This module is the
-// unit of hierarchical synthesis: the grid is M instances of one row.
+// lane passes a for a non-zero weight (the energy flow's floor instrument). With Serial = 1 each
+// lane is digit-serial (qsq_serial_lane): one kept digit per step, the beat's steps driven by the
+// grid, and the tree takes N rows instead of N * Qmax(W). This module is the unit of hierarchical
+// synthesis: the grid is M instances of one row.
 // Usage:
 //   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19)) u_row (
 //     .clk_i, .rst_ni, .wld_i, .wbank_d_i, .on_i, .a_i, .slot_i, .first_i, .acc_we_i, .res_we_i, .res_o);
@@ -20,8 +22,13 @@ module qsq_grid_row #(
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
-  localparam int unsigned LaneWBits = ExactLane ? Width : 2 * Width,
-  localparam int unsigned WBankBits = Lanes * LaneWBits + (ExactLane ? 0 : SumWidth),
+  parameter bit          Serial    = 1'b0,
+  localparam int unsigned Digits    = `QSQ_QMAX(Width),
+  localparam int unsigned PosBits   = $clog2(Width),
+  localparam int unsigned StepBits  = Digits > 1 ? $clog2(Digits) : 1,
+  // Serial: per lane the digit list {at, neg, valid}, then one row constant per step.
+  localparam int unsigned LaneWBits = ExactLane ? Width : Serial ? Digits * (2 + PosBits) : 2 * Width,
+  localparam int unsigned WBankBits = Lanes * LaneWBits + (ExactLane ? 0 : Serial ? Digits * SumWidth : SumWidth),
   localparam int unsigned SlotBits  = Slots > 1 ? $clog2(Slots) : 1
 ) (
   input  logic                     clk_i,
@@ -34,10 +41,18 @@ module qsq_grid_row #(
   input  logic                     first_i,     // the slot starts from 0
   input  logic                     acc_we_i,    // a non-last beat leaves S1: write its slot
   input  logic                     res_we_i,    // a last beat leaves S1: write the result bank
+  input  logic [StepBits-1:0]      step_i,      // Serial: the beat's step (the digit entry of every lane)
+  input  logic [Lanes-1:0]         nz_i,        // Serial: the columns whose activation is not 0
+  output logic                     more_o,      // Serial: a lane of this row has a digit in the next step
   output logic [AccWidth-1:0]      res_o
 );
-  localparam int unsigned RowsPerLane = ExactLane ? 1 : `QSQ_QMAX(Width);
+  localparam int unsigned RowsPerLane = (ExactLane || Serial) ? 1 : `QSQ_QMAX(Width);
   localparam int unsigned TreeInputs  = Lanes * RowsPerLane + (ExactLane ? 1 : 2);  // + constant + accumulator
+  if (!Serial || ExactLane) begin : gen_not_serial
+    assign more_o = 1'b0;
+    logic unused_serial;
+    assign unused_serial = ^{step_i, nz_i};
+  end
 
   logic [WBankBits-1:0] wbank_q;
   qsq_gated_reg #(.Width(WBankBits), .GateEn(GateEn), .ResetEn(1'b1)) u_weight_bank (
@@ -75,6 +90,44 @@ module qsq_grid_row #(
         assign prod = a_iso * $signed(wbank_q[i*Width +: Width]);
       end
       assign ops[i*AccWidth +: AccWidth] = AccWidth'(prod);  // sign-extended (or wrapped) to AccW
+    end
+  end else if (Serial) begin : gen_serial
+    // Step k: every lane's k-th kept digit; the step's constant (summed over the lanes at load time).
+    logic [Lanes-1:0] next_valid;
+    for (genvar i = 0; i < Lanes; i++) begin : gen_lane
+      localparam int unsigned Base = i * LaneWBits;
+      logic [Digits-1:0]         valid, neg;
+      logic [Digits*PosBits-1:0] at;
+      logic [SumWidth-1:0]       row;
+      assign {at, neg, valid} = wbank_q[Base +: LaneWBits];
+      qsq_serial_lane #(.Width(Width), .SumWidth(SumWidth)) u_lane (
+        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .valid_i(valid[step_i]), .neg_i(neg[step_i]),
+        .at_i(at[step_i*PosBits +: PosBits]), .row_o(row));
+      if (SumWidth > AccWidth) begin : gen_wrap
+        assign ops[i*AccWidth +: AccWidth] = row[AccWidth-1:0];
+        logic unused_row_high;
+        assign unused_row_high = ^row[SumWidth-1:AccWidth];
+      end else begin : gen_ext
+        assign ops[i*AccWidth +: AccWidth] = AccWidth'(row);
+      end
+      // Valid entries are contiguous from 0: the lane needs another step iff entry step + 1 is valid.
+      if (Digits > 1) begin : gen_next
+        logic [Digits-1:0] later;
+        assign later = valid >> 1;   // later[k] = valid[k + 1]
+        assign next_valid[i] = nz_i[i] && (32'(step_i) < Digits - 1) && later[step_i];
+      end else begin : gen_one
+        assign next_valid[i] = 1'b0;
+      end
+    end
+    assign more_o = on_i && |next_valid;
+    logic signed [SumWidth-1:0] step_const;
+    assign step_const = wbank_q[Lanes*LaneWBits + step_i*SumWidth +: SumWidth];
+    if (SumWidth > AccWidth) begin : gen_const_wrap
+      assign ops[(TreeInputs-2)*AccWidth +: AccWidth] = step_const[AccWidth-1:0];
+      logic unused_const_high;
+      assign unused_const_high = ^step_const[SumWidth-1:AccWidth];
+    end else begin : gen_const_sext
+      assign ops[(TreeInputs-2)*AccWidth +: AccWidth] = AccWidth'(step_const);
     end
   end else begin : gen_csd
     logic [Lanes*RowsPerLane*SumWidth-1:0] lane_rows;

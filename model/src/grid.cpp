@@ -85,13 +85,14 @@ GridResult GridModel::peek(const GridBeat& b) const {
 
 std::optional<GridResult> GridModel::beat(const GridBeat& b) {
   GridResult res = peek(b);
-  if (b.last) return res;
   for (int r = 0; r < shape_.rows; ++r) {
     if (!(rows_on_ & row_bit(r))) continue;
     Row& row = rows_[static_cast<std::size_t>(r)];
     row.acc[static_cast<std::size_t>(b.slot)] = res.values[static_cast<std::size_t>(r)];
-    row.defined[static_cast<std::size_t>(b.slot)] = true;
+    // A last beat leaves its slot undefined (the digit-serial rows run their steps through it).
+    row.defined[static_cast<std::size_t>(b.slot)] = !b.last;
   }
+  if (b.last) return res;
   return std::nullopt;
 }
 

@@ -59,6 +59,9 @@ TEST(GridModel, ContinuingAnUnstartedSlotIsAnError) {
   EXPECT_THROW(g.beat({{1, 1, 1}, 4, true, false}), qsq::Error);
   EXPECT_THROW(g.load(plain_row(3, 1, {1, 1, 1})), qsq::Error);
   EXPECT_THROW(qsq::GridModel{qsq::presets::kDefault}, qsq::Error);  // not a grid
+  g.beat({{1, 1, 1}, 1, true, false});
+  g.beat({{1, 1, 1}, 1, false, true});                               // the slot's last beat
+  EXPECT_THROW(g.beat({{1, 1, 1}, 1, false, false}), qsq::Error);    // ... leaves it undefined
 }
 
 // Random coded rows, random beats, every level: the model against dot products computed here.
@@ -97,6 +100,13 @@ TEST(GridModel, RandomAgainstPlainDotProducts) {
       b.first = step <= 200 || pick(0, 3) == 0;
       b.last = pick(0, 3) == 0;
       if (step <= 200) b.slot = step % s.slots;
+      if (!b.first) {
+        try {
+          (void)g.peek(b);
+        } catch (const qsq::Error&) {
+          b.first = true;  // a slot an on row has not started (or has ended with a last beat)
+        }
+      }
       std::vector<std::int64_t> expect(static_cast<std::size_t>(s.rows), 0);
       for (int r = 0; r < s.rows; ++r) {
         if (!(on >> r & 1)) continue;

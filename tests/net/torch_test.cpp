@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "qsq/container.hpp"
 #include "qsq/net/int_engine.hpp"
@@ -15,6 +16,8 @@
 #include "qsq/schedule.hpp"
 #ifdef QSQ_TEST_RTL
 #include "qsq/rtlsim/array_sim.hpp"
+#include "qsq/rtlsim/grid_layer.hpp"
+#include "qsq/rtlsim/grid_sim.hpp"
 #include "qsq/rtlsim/layer_run.hpp"
 #endif
 
@@ -192,6 +195,37 @@ TEST_F(Trained, RealLeNetConvLayersThroughTheVerilatedArrayAreBitExact) {
         for (std::size_t k = 0; k < golden.size(); ++k)
           ASSERT_EQ(rtl.acc[k], golden[k]) << "layer " << net.layers[l].name << " q " << q << " image " << i << " out " << k;
         checked += golden.size();
+      }
+    }
+  }
+  EXPECT_GT(checked, 0u);
+}
+
+// The same real activations through the Verilated 2-D grid (preset grid: M = 8 filter rows x
+// N = 8 lanes, 16 in-place slots) in the golden grid schedule, every level: bit-exact, and the
+// grid's MACs per cycle (a perfect stream) reported beside the one-row array's.
+TEST_F(Trained, RealLeNetConvLayersThroughTheVerilatedGridAreBitExact) {
+  const auto act = qn::calibrate(*net_, *train_, 500);
+  const qsq::Network net = qn::build_network(*net_, act, qn::QuantizeOptions{});
+  const qn::IntEngine eng(net);
+  const qn::QuantizedInputs x = qn::quantize_inputs(net, test_->head(2));
+  auto sim = qsq::rtlsim::GridSim::create("grid");
+  std::size_t checked = 0;
+  for (int q = 1; q <= qsq::max_digits(net.width); ++q) {
+    const std::vector<qsq::Quality> lv{{q, 0}};
+    for (int i = 0; i < x.count; ++i) {
+      const auto acts = eng.activations(x.image(i), lv);
+      for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        if (net.layers[l].kind != qsq::LayerKind::conv2d) continue;
+        const auto golden = qsq::scheduled_accumulators(net.layers[l], acts[l], 8, net.acc_width, {q, 0});
+        const auto rtl = qsq::rtlsim::run_grid_layer(*sim, net.layers[l], acts[l], {q, 0});
+        ASSERT_EQ(rtl.acc.size(), golden.size());
+        for (std::size_t k = 0; k < golden.size(); ++k)
+          ASSERT_EQ(rtl.acc[k], golden[k]) << "layer " << net.layers[l].name << " q " << q << " image " << i << " out " << k;
+        checked += golden.size();
+        if (q == 1 && i == 0)
+          std::cout << "grid " << net.layers[l].name << ": " << rtl.macs << " MACs in " << rtl.cycles << " cycles ("
+                    << rtl.macs_per_cycle() << " MACs/cycle; " << rtl.loads << " loads, " << rtl.beats << " beats)\n";
       }
     }
   }

@@ -196,8 +196,12 @@ class Checker {
     } else if (o == "qsq_grid_row") {
       const int w = static_cast<int>(param(m, "Width"));
       const long long lanes = param(m, "Lanes");
-      // Tree inputs: the lanes' pair rows (Qmax(W) each, or one product), the row constant, the accumulator.
-      expect(m, "TreeInputs", param(m, "TreeInputs"), exact_or(m, lanes + 1, lanes * c::qmax(w) + 2));
+      // Tree inputs: the lanes' pair rows (Qmax(W) each; one per lane when digit-serial, or one
+      // product), the row constant, the accumulator.
+      const bool serial = param(m, "Serial") != 0 && param(m, "ExactLane") == 0;
+      expect(m, "TreeInputs", param(m, "TreeInputs"),
+             exact_or(m, lanes + 1, serial ? lanes + 2 : lanes * c::qmax(w) + 2));
+      expect(m, "Digits (the digit list of a serial lane, Qmax(W))", param(m, "Digits"), c::qmax(w));
       port(d, m, "res_o", param(m, "AccWidth"));
     } else if (o == "qsq_array_lane") {
       const int w = static_cast<int>(param(m, "Width"));

@@ -16,8 +16,10 @@
 
 namespace {
 
-qsq::rtlsim::CosimReport cosim(const char* preset, bool exhaustive, std::uint64_t vectors, bool gate = true) {
+qsq::rtlsim::CosimReport cosim(const char* preset, bool exhaustive, std::uint64_t vectors, bool gate = true,
+                               bool serial = false) {
   qsq::rtlsim::CosimOptions o;
+  o.serial = serial;
   o.preset = preset;
   o.exhaustive = exhaustive;
   o.vectors = vectors;
@@ -44,6 +46,9 @@ TEST(Cosim, GridSmallExhaustiveLanePairs) {
 TEST(Cosim, GridSmallWithoutClockGating) { expect_clean(cosim("grid-small", false, 5000, false)); }
 
 TEST(Cosim, GridPresetShortRun) { expect_clean(cosim("grid", false, 3000)); }
+
+TEST(Cosim, GridSmallSerialExhaustiveLanePairs) { expect_clean(cosim("grid-small", true, 20000, true, true)); }
+TEST(Cosim, GridSerialShortRun) { expect_clean(cosim("grid", false, 3000, true, true)); }
 
 TEST(Gating, RowsWithoutAFilterNeverClock) {
   auto sim = qsq::rtlsim::GridSim::create("grid-small");
@@ -75,8 +80,8 @@ TEST(Gating, RowsWithoutAFilterNeverClock) {
 }
 
 // Random layers of the golden model's test helper through the grid, at every level.
-void layers_through(const char* preset, int trials) {
-  auto sim = qsq::rtlsim::GridSim::create(preset);
+void layers_through(const char* preset, int trials, bool serial = false) {
+  auto sim = qsq::rtlsim::GridSim::create(preset, true, false, serial);
   const qsq::Shape s = sim->geometry();
   std::mt19937_64 rng(11);
   for (int t = 0; t < trials; ++t) {
@@ -90,17 +95,22 @@ void layers_through(const char* preset, int trials) {
       const auto run = qsq::rtlsim::run_grid_layer(*sim, l, in, {q, 0});
       ASSERT_EQ(run.acc, qsq::scheduled_accumulators(l, in, s.lanes, s.acc_width, {q, 0}))
           << preset << " layer " << t << " q=" << q;
-      // A perfect stream: one load or beat per cycle, plus the pipeline's drain.
-      EXPECT_LE(run.cycles, run.loads + run.beats + 3);
+      // A perfect stream: one load or beat step per cycle (the golden model's count), plus the
+      // pipeline's fill and drain.
       qsq::GridCost cost;
-      qsq::grid_layer_accumulators(l, in, s, {q, 0}, qsq::LaneKind::csd, &cost);
+      qsq::grid_layer_accumulators(l, in, s, {q, 0}, qsq::LaneKind::csd, &cost,
+                                   serial ? qsq::LaneOrg::serial : qsq::LaneOrg::parallel);
       EXPECT_EQ(cost.loads, run.loads);
       EXPECT_EQ(cost.beats, run.beats);
+      EXPECT_GE(run.cycles, cost.cycles);
+      EXPECT_LE(run.cycles, cost.cycles + 3) << preset << (serial ? " serial" : "") << " q=" << q;
     }
   }
 }
 
 TEST(Layer, RandomLayersThroughGridSmall) { layers_through("grid-small", 12); }
 TEST(Layer, RandomLayersThroughGrid) { layers_through("grid", 6); }
+TEST(Layer, RandomLayersThroughGridSmallSerial) { layers_through("grid-small", 12, true); }
+TEST(Layer, RandomLayersThroughGridSerial) { layers_through("grid", 6, true); }
 
 }  // namespace

@@ -9,7 +9,8 @@
 //           load), and the rows that hold a filter become `rows_on` (rows that are off are
 //           clock-gated: they keep their accumulators and return no result)
 //   BEAT    for every row r that is on: v = (first ? 0 : acc[r][slot]) + sum_i a_i * held[r][i],
-//           wrapped to AccW; last: v is row r's result (acc[r][slot] unchanged), else acc[r][slot] = v
+//           wrapped to AccW; last: v is row r's result and acc[r][slot] becomes undefined (the next
+//           beat of the slot must be a first one), else acc[r][slot] = v
 //
 // The schedule of a layer (for_each_grid_step) tiles it by M filters and `slots` positions:
 //
@@ -73,6 +74,8 @@ class GridModel {
   explicit GridModel(const Shape& shape, LaneKind lane = LaneKind::csd);
 
   void reset();                                        // zero weights, every row off, slots undefined
+  // Throws Error for a beat that continues (first = false) a slot of an on row that is undefined:
+  // never started since reset, or ended by a last beat.
   void load(const GridLoad& load);                     // throws Error on a bad row or weights
   std::optional<GridResult> beat(const GridBeat& b);   // the result of a last beat
   // The result a last beat would return, without changing any accumulator.

@@ -36,6 +36,7 @@ nlohmann::ordered_json cosim_json(const rtlsim::CosimReport& r) {
   if (g.grid()) {
     j["rows"] = g.rows;
     j["slots"] = g.slots;
+    j["serial"] = g.serial;
   }
   j["gate_en"] = g.gate_en;
   j["seed"] = r.options.seed;
@@ -63,7 +64,8 @@ nlohmann::ordered_json cosim_json(const rtlsim::CosimReport& r) {
 
 std::string cosim_table(const rtlsim::CosimReport& r) {
   const auto& g = r.geometry;
-  const std::string top = g.grid() ? fmt::format("qsq_grid preset {} (M={}, slots={}, ", g.preset, g.rows, g.slots)
+  const std::string top = g.grid() ? fmt::format("qsq_grid preset {} (M={}, slots={}, {}, ", g.preset, g.rows, g.slots,
+                                                  g.serial ? "digit-serial" : "digit-parallel")
                                     : fmt::format("qsq_array preset {} (", g.preset);
   std::string s = fmt::format("qsq cosim: RTL {}W={}, N={}, {}-bit codes, AccW={}, GateEn={}), seed {}{}\n", top,
                               g.width, g.lanes, g.code_bits, g.acc_width, g.gate_en ? 1 : 0, r.options.seed,
@@ -103,6 +105,7 @@ void register_cosim(CLI::App& app) {
   cmd->add_option("--preset", o->c.preset, "RTL parameter preset (config/params.json)")
       ->capture_default_str()
       ->check(CLI::IsMember({"default", "small", "grid-small", "grid", "grid-large"}));
+  cmd->add_flag("--serial", o->c.serial, "grid presets: the digit-serial lanes (qsq_grid Serial = 1)");
   cmd->add_flag("--no-gate", o->no_gate, "use the model built with GateEn = 0 (default and grid-small presets)");
   cmd->add_option("--stall", o->c.res_stall, "probability of res_ready low per cycle")
       ->capture_default_str()

@@ -226,6 +226,7 @@ void random_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
 
 CosimReport run_cosim(const CosimOptions& o) {
   if (is_grid_preset(o.preset)) return run_grid_cosim(o);
+  if (o.serial) throw Error("--serial needs a grid preset (grid-small, grid)");
   CosimReport rep;
   rep.options = o;
   auto sim = ArraySim::create(o.preset, o.gate_en);

@@ -212,7 +212,7 @@ CosimReport run_grid_cosim(const CosimOptions& o) {
   if (!o.trace.empty()) throw Error("the grid models are built without tracing (drop --trace)");
   CosimReport rep;
   rep.options = o;
-  auto sim = GridSim::create(o.preset, o.gate_en);
+  auto sim = GridSim::create(o.preset, o.gate_en, false, o.serial);
   rep.geometry = sim->geometry();
   for (const Quality& l : all_levels(rep.geometry.width)) rep.levels.push_back({l.q, 0, 0});
   std::mt19937_64 rng(o.seed);

@@ -16,7 +16,7 @@ GridLayerRun run_grid_layer(GridSim& sim, const Layer& layer, std::span<const st
   run.acc.assign(static_cast<std::size_t>(layer.out_channels) * positions, 0);
   // Where each last beat's results go: its group and position.
   std::vector<std::pair<int, int>> dest;
-  const std::uint64_t c0 = sim.cycles();
+  const std::uint64_t c0 = sim.cycles(), s0 = sim.stalled_cycles();
   for_each_grid_step(layer, g, [&](const GridStep& s) {
     if (s.kind == GridStep::Kind::load) {
       sim.push_load(grid_step_load(layer, g, s, q));
@@ -39,6 +39,7 @@ GridLayerRun run_grid_layer(GridSim& sim, const Layer& layer, std::span<const st
     }
   }
   run.cycles = sim.cycles() - c0;
+  run.stalls = sim.stalled_cycles() - s0;
   run.macs = static_cast<std::uint64_t>(layer.macs());
   return run;
 }

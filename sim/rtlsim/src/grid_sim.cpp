@@ -12,6 +12,8 @@
 #include "Vqsq_grid_grid_small.h"
 #include "Vqsq_grid_grid_small_exact.h"
 #include "Vqsq_grid_grid_small_nogate.h"
+#include "Vqsq_grid_grid_small_serial.h"
+#include "Vqsq_grid_grid_serial.h"
 #ifdef QSQ_WITH_GRID_LARGE
 #include "Vqsq_grid_grid_large.h"
 #endif
@@ -332,19 +334,30 @@ class GridModelSim final : public GridSim {
   std::uint64_t time_ = 0;
 };
 
-Geometry geometry_of(const ParamPreset& p, bool gate_en, bool exact) { return Geometry{p, p.name, gate_en, exact}; }
+Geometry geometry_of(const ParamPreset& p, bool gate_en, bool exact, bool serial = false) {
+  return Geometry{p, p.name, gate_en, exact, serial};
+}
 
 }  // namespace
 
 std::vector<std::string> GridSim::available() {
-  std::vector<std::string> v{"grid", "grid-small", "grid-small/nogate", "grid-small/exact"};
+  std::vector<std::string> v{"grid", "grid/serial", "grid-small", "grid-small/nogate", "grid-small/exact",
+                             "grid-small/serial"};
 #ifdef QSQ_WITH_GRID_LARGE
   v.push_back("grid-large");
 #endif
   return v;
 }
 
-std::unique_ptr<GridSim> GridSim::create(std::string_view preset, bool gate_en, bool exact_lane) {
+std::unique_ptr<GridSim> GridSim::create(std::string_view preset, bool gate_en, bool exact_lane, bool serial) {
+  if (serial) {
+    if (exact_lane || !gate_en) throw Error("the digit-serial grids are built gated, without ExactLane");
+    if (preset == "grid-small")
+      return std::make_unique<GridModelSim<Vqsq_grid_grid_small_serial>>(geometry_of(presets::kGridSmall, true, false, true));
+    if (preset == "grid")
+      return std::make_unique<GridModelSim<Vqsq_grid_grid_serial>>(geometry_of(presets::kGrid, true, false, true));
+    throw Error("the digit-serial grid is built for the grid-small and grid presets only");
+  }
   if (preset == "grid-small") {
     const auto& p = presets::kGridSmall;
     if (exact_lane) {

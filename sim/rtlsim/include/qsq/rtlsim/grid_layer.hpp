@@ -23,6 +23,7 @@ struct GridLayerRun {
   std::uint64_t cycles = 0;       // clock cycles the grid spent on the layer (with the final drain)
   std::uint64_t loads = 0, beats = 0;
   std::uint64_t macs = 0;         // the layer's multiply-accumulates
+  std::uint64_t stalls = 0;       // cycles an offered load or beat waited (digit-serial steps, back-pressure)
   double macs_per_cycle() const { return cycles ? static_cast<double>(macs) / static_cast<double>(cycles) : 0.0; }
 };
 

@@ -9,8 +9,8 @@
 //   sim->set_traffic({.res_stall = 0.3, .valid_gap = 0.1, .seed = 7});
 //   sim->push_load(load);  sim->push_beat(beat);
 //   std::vector<qsq::GridResult> r = sim->run();                 // one per last beat
-// Available models: GridSim::available() ("grid", "grid-small", "grid-small/nogate",
-// "grid-small/exact", and "grid-large" when the build has QSQ_WITH_GRID_LARGE).
+// Available models: GridSim::available() ("grid", "grid/serial", "grid-small", "grid-small/nogate",
+// "grid-small/exact", "grid-small/serial", and "grid-large" when the build has QSQ_WITH_GRID_LARGE).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -25,7 +25,9 @@ namespace qsq::rtlsim {
 
 class GridSim {
  public:
-  static std::unique_ptr<GridSim> create(std::string_view preset, bool gate_en = true, bool exact_lane = false);
+  // serial: the digit-serial lane organisation (Serial = 1), built for grid-small and grid.
+  static std::unique_ptr<GridSim> create(std::string_view preset, bool gate_en = true, bool exact_lane = false,
+                                         bool serial = false);
   static std::vector<std::string> available();
 
   virtual ~GridSim();
