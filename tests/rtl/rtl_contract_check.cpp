@@ -203,6 +203,13 @@ class Checker {
              exact_or(m, lanes + 1, serial ? lanes + 2 : lanes * c::qmax(w) + 2));
       expect(m, "Digits (the digit list of a serial lane, Qmax(W))", param(m, "Digits"), c::qmax(w));
       port(d, m, "res_o", param(m, "AccWidth"));
+    } else if (o == "qsq_digit_list") {
+      const int w = static_cast<int>(param(m, "Width"));
+      expect(m, "Digits (Qmax(W))", param(m, "Digits"), c::qmax(w));
+      port(d, m, "valid_o", c::qmax(w));
+      port(d, m, "neg_o", c::qmax(w));
+    } else if (o == "qsq_serial_lane") {
+      port(d, m, "row_o", param(m, "SumWidth"));
     } else if (o == "qsq_array_lane") {
       const int w = static_cast<int>(param(m, "Width"));
       const long long rows = exact_or(m, 1, c::qmax(w));
@@ -297,12 +304,14 @@ int main(int argc, char* argv[]) {
     }
     Checker c;
     std::string top;
-    bool exact = false;
+    bool exact = false, serial = false;
     for (const auto& m : d.modules) {
       if (m.top) {
         top = m.orig;
         auto it = m.vars.find("ExactLane");
         exact = it != m.vars.end() && it->second.value && *it->second.value != 0;
+        auto sit = m.vars.find("Serial");
+        serial = sit != m.vars.end() && sit->second.value && *sit->second.value != 0;
       }
       c.module(d, m);
     }
@@ -313,9 +322,14 @@ int main(int argc, char* argv[]) {
                                                                     "qsq_csd_recoder", "qsq_pp_rows"};
     else if (top == "qsq_lane") need = exact ? std::vector<std::string>{"qsq_lane"}
                                              : std::vector<std::string>{"qsq_lane", "qsq_csd_recoder", "qsq_pp_rows"};
-    else if (top == "qsq_grid") need = exact ? std::vector<std::string>{"qsq_grid", "qsq_grid_row", "qsq_decoder"}
-                                             : std::vector<std::string>{"qsq_grid", "qsq_grid_row", "qsq_decoder",
-                                                                        "qsq_csd_recoder", "qsq_pp_rows"};
+    else if (top == "qsq_grid") {
+      need = {"qsq_grid", "qsq_grid_row", "qsq_decoder"};
+      if (!exact) {
+        need.push_back("qsq_csd_recoder");
+        if (serial) need.insert(need.end(), {"qsq_digit_list", "qsq_serial_lane"});
+        else need.push_back("qsq_pp_rows");
+      }
+    }
     else if (top == "qsq_contract_probe") need = {"qsq_contract_probe"};
     else {
       std::cout << argv[i] << ": unexpected top module '" << top << "'\n";

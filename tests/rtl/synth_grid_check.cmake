@@ -4,12 +4,16 @@
 #  - it synthesizes without errors,
 #  - the design hierarchy holds exactly one row module, instantiated ROWS times,
 #  - the latches (one per gated bank: Lanes + 4 + Rows * (Slots + 2)) equal EXPECT_LATCHES.
-# Inputs: YOSYS, SOURCES (list), CHPARAMS (yosys chparam arguments), ROWS, EXPECT_LATCHES, WORK.
+# Inputs: YOSYS, SOURCES (list), CHPARAMS (yosys `chparam -set` arguments), ROWS, EXPECT_LATCHES, WORK.
+# The parameters are set with the chparam command before `hierarchy`: Yosys 0.23's
+# `hierarchy -chparam` fails an internal assertion on qsq_grid (seen here); after chparam the top
+# is a derived module ($paramod...), so `rename -top` gives it its name back.
 file(MAKE_DIRECTORY ${WORK})
 string(REPLACE ";" " " src "${SOURCES}")
 string(REPLACE ";" " " chp "${CHPARAMS}")
-set(script "read_verilog -sv ${src}; hierarchy -check -top qsq_grid ${chp}; setattr -mod -unset keep_hierarchy; "
+string(CONCAT script "read_verilog -sv ${src}; chparam ${chp} qsq_grid; hierarchy -check -top qsq_grid; rename -top qsq_grid; setattr -mod -unset keep_hierarchy; "
            "setattr -mod -set keep_hierarchy 1 *qsq_grid_row*; flatten; synth -top qsq_grid; tee -o ${WORK}/stat.txt stat")
+file(WRITE ${WORK}/script.ys "${script}\n")
 execute_process(COMMAND ${YOSYS} -q -p "${script}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "yosys failed (${rc}):\n${out}\n${err}")
