@@ -88,6 +88,12 @@ class QsqGridModel : public sc_core::sc_module {
   sc_core::sc_out<wide_port_t<M * A>> res_data_o;
   sc_core::sc_out<port_t<M>> res_rows_o;
 
+  // Deliberate bugs, only to prove that the grid lock-step bench catches them (its ctests): data
+  // flips bit 0 of row 0's value in every 101st result; stall lets S2 be overwritten under
+  // back-pressure.
+  enum class Fault { none, data, stall };
+  Fault fault = Fault::none;
+
   SC_HAS_PROCESS(QsqGridModel);
   explicit QsqGridModel(sc_core::sc_module_name name) : sc_core::sc_module(name) {
     SC_METHOD(evaluate);  // one writer of every output: clock edge, reset edge, combinational ready inputs
@@ -100,8 +106,9 @@ class QsqGridModel : public sc_core::sc_module {
   bool s2_valid_ = false;
   qsq_hls::GridOut<G> s2_{};
   qsq_hls::GridState<G> state_{};
+  long long results_ = 0;  // for the injected data fault
 
-  bool s2_free() const { return !s2_valid_ || res_ready_i.read(); }
+  bool s2_free() const { return !s2_valid_ || res_ready_i.read() || fault == Fault::stall; }
   bool s1_free() const { return !s1_valid_ || !s1_.last || s2_free(); }
 
   void evaluate() {
@@ -124,10 +131,13 @@ class QsqGridModel : public sc_core::sc_module {
     // S1 leaves with the state before this edge's load: into its slot, or (last) into S2.
     if (s1_valid_ && s1f) {
       qsq_hls::GridOut<G> out;
-      if (qsq_hls::grid_beat<G>(s1_, state_, out)) s2_ = out;
+      if (qsq_hls::grid_beat<G>(s1_, state_, out)) {
+        s2_ = out;
+        if (fault == Fault::data && ++results_ % 101 == 0) s2_.value[0] ^= 1;
+      }
     }
     const bool s2_load = s1_valid_ && s1_.last && s2f;
-    s2_valid_ = s2_load || (s2_valid_ && !res_ready_i.read());
+    s2_valid_ = s2_load || (s2_valid_ && !res_ready_i.read() && fault != Fault::stall);
     if (load) load_row();
     if (s1f) {
       s1_valid_ = beat;

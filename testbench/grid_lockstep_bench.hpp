@@ -65,6 +65,7 @@ class GridLockstepBench : public sc_core::sc_module {
 
   sc_core::sc_time period() const { return kHalfPeriod * 2; }
   const LockstepStats& stats() const { return stats_; }
+  Model& model() { return model_; }
 
  private:
   const sc_core::sc_time kHalfPeriod{5, sc_core::SC_NS};

@@ -17,9 +17,10 @@ namespace {
 
 template <class G, class Rtl>
 LockstepResult run_grid_bench(const LockstepOptions& o) {
-  if (o.fault != "none") throw std::runtime_error("--inject-fault is implemented for the one-row array presets only");
   if (!o.trace.empty()) throw std::runtime_error("--trace is implemented for the one-row array presets only");
   GridLockstepBench<G, Rtl> tb("tb", o.seed, o.reset_every);
+  using Fault = typename qsq_sc::QsqGridModel<G>::Fault;
+  tb.model().fault = o.fault == "data" ? Fault::data : o.fault == "stall" ? Fault::stall : Fault::none;
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start(static_cast<double>(o.cycles) * tb.period());
   LockstepResult r;

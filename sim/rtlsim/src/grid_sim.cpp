@@ -376,7 +376,8 @@ std::unique_ptr<GridSim> GridSim::create(std::string_view preset, bool gate_en, 
 #endif
   std::string names;
   for (const auto& n : available()) names += (names.empty() ? "" : ", ") + n;
-  throw Error("unknown grid preset '" + std::string(preset) + "' (built: " + names + ")");
+  const std::string hint = preset == "grid-large" ? "; configure with -DQSQ_WITH_GRID_LARGE=ON to build it" : "";
+  throw Error("grid preset '" + std::string(preset) + "' is not built (built: " + names + ")" + hint);
 }
 
 }  // namespace qsq::rtlsim
