@@ -47,6 +47,21 @@ void fsync_dir(const fs::path& dir) {
 
 fs::path parent_of(const fs::path& p) { return p.has_parent_path() ? p.parent_path() : fs::path("."); }
 
+// This machine's short name, in temporary names: on a shared file system (a sweep's cache on
+// several cluster nodes) two processes of different machines may have the same pid.
+const std::string& host_tag() {
+  static const std::string tag = [] {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return std::string("host");
+    std::string h(buf);
+    if (const auto dot = h.find('.'); dot != std::string::npos) h.resize(dot);
+    for (char& c : h)
+      if (c == '/' || c == '\0') c = '_';
+    return h.empty() ? std::string("host") : h;
+  }();
+  return tag;
+}
+
 }  // namespace
 
 fs::path temp_sibling(const fs::path& target) {
@@ -54,6 +69,8 @@ fs::path temp_sibling(const fs::path& target) {
   std::string name(".");  // built with += : GCC 12 warns falsely (-Wrestrict) on "." + string
   name += target.filename().string();
   name += ".tmp.";
+  name += host_tag();
+  name += '.';
   name += std::to_string(::getpid());
   name += '.';
   name += std::to_string(counter++);

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "qsq/error.hpp"
@@ -20,18 +22,47 @@ namespace qsq::flow {
 
 namespace {
 
-// The process group of the tool running now (0: none). A tool runs in a group of its own, so
-// that on SIGINT, SIGTERM or SIGHUP qsq can end the tool and everything it started (a shell's
-// children included) before ending itself: an interrupted run leaves no tool behind writing
-// into the cache.
-volatile sig_atomic_t g_tool_group = 0;
+// The process groups of the tools running now (0: a free slot). A tool runs in a group of its
+// own, so that on SIGINT, SIGTERM or SIGHUP qsq can end the tool and everything it started (a
+// shell's children included) before ending itself: an interrupted run leaves no tool behind
+// writing into the cache. Several threads may run tools at once (`qsq sweep`'s local pool), so
+// there is one slot per running tool; the signal handler only reads the slots.
+constexpr int kGroupSlots = 256;
+volatile sig_atomic_t g_tool_groups[kGroupSlots] = {};
+std::mutex g_slots_mu;
 
 extern "C" void end_tool_then_self(int sig) {
-  const pid_t group = g_tool_group;
-  if (group > 0) ::kill(-group, SIGTERM);
+  for (int i = 0; i < kGroupSlots; ++i) {
+    const pid_t group = g_tool_groups[i];
+    if (group > 0) ::kill(-group, SIGTERM);
+  }
   ::signal(sig, SIG_DFL);
   ::raise(sig);
 }
+
+// Holds one slot for the group `pid` while the tool runs.
+class GroupSlot {
+ public:
+  explicit GroupSlot(pid_t pid) {
+    std::lock_guard lock(g_slots_mu);
+    for (int i = 0; i < kGroupSlots; ++i)
+      if (g_tool_groups[i] == 0) {
+        g_tool_groups[i] = pid;
+        slot_ = i;
+        return;
+      }
+  }
+  ~GroupSlot() {
+    if (slot_ < 0) return;
+    std::lock_guard lock(g_slots_mu);
+    g_tool_groups[slot_] = 0;
+  }
+  GroupSlot(const GroupSlot&) = delete;
+  GroupSlot& operator=(const GroupSlot&) = delete;
+
+ private:
+  int slot_ = -1;
+};
 
 void install_forwarding() {
   static std::once_flag once;
@@ -49,8 +80,10 @@ void install_forwarding() {
 }
 
 // Runs /bin/sh -c `command` in `cwd` with stdout to `out_fd` and stderr to `err_fd`; returns the
-// wait status.
-int spawn_shell(const std::string& command, const fs::path& cwd, int out_fd, int err_fd) {
+// wait status. With `timeout_s` > 0 the tool's group gets SIGTERM (SIGKILL 5 s later) when it runs
+// longer, and *timed_out says so.
+int spawn_shell(const std::string& command, const fs::path& cwd, int out_fd, int err_fd, double timeout_s = 0,
+                bool* timed_out = nullptr) {
   install_forwarding();
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
@@ -67,15 +100,33 @@ int spawn_shell(const std::string& command, const fs::path& cwd, int out_fd, int
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // also here: whichever of the two runs first
-  g_tool_group = pid;
+  GroupSlot slot(pid);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      g_tool_group = 0;
-      throw Error(std::string("waiting for /bin/sh: ") + std::strerror(errno));
+  if (timeout_s > 0) {
+    // Poll: a sleeping waitpid cannot also watch the clock, and 20 ms is nothing next to a tool run.
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    bool termed = false;
+    for (;;) {
+      const pid_t r = ::waitpid(pid, &status, WNOHANG);
+      if (r == pid) break;
+      if (r < 0 && errno != EINTR) throw Error(std::string("waiting for /bin/sh: ") + std::strerror(errno));
+      const double s = std::chrono::duration<double>(clock::now() - start).count();
+      if (!termed && s > timeout_s) {
+        ::kill(-pid, SIGTERM);
+        termed = true;
+        if (timed_out) *timed_out = true;
+      } else if (termed && s > timeout_s + 5) {
+        ::kill(-pid, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (termed) return status;  // our own SIGTERM: a timeout, not an interruption of qsq
+  } else {
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) throw Error(std::string("waiting for /bin/sh: ") + std::strerror(errno));
     }
   }
-  g_tool_group = 0;
   // The tool was interrupted from outside: end qsq the same way rather than report a tool failure.
   if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) {
     const int sig = WTERMSIG(status);
@@ -110,6 +161,10 @@ std::string shell_quote(const std::string& s) {
 }
 
 void run_tool(const std::string& command, const fs::path& log_in, const std::string& what) {
+  run_tool(command, log_in, what, 0);
+}
+
+void run_tool(const std::string& command, const fs::path& log_in, const std::string& what, double timeout_s) {
   const fs::path log = flow::absolute_path(log_in);
   std::error_code ec;
   fs::create_directories(log.parent_path(), ec);
@@ -117,13 +172,16 @@ void run_tool(const std::string& command, const fs::path& log_in, const std::str
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot write " + log.string() + ": " + std::strerror(errno));
   int status = 0;
+  bool timed_out = false;
   try {
-    status = spawn_shell(command, log.parent_path(), fd, fd);
+    status = spawn_shell(command, log.parent_path(), fd, fd, timeout_s, &timed_out);
   } catch (...) {
     ::close(fd);
     throw;
   }
   ::close(fd);
+  if (timed_out)
+    throw Error(what + " timed out after " + std::to_string(static_cast<long>(timeout_s)) + " s (see " + log.string() + ")");
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
   const std::string how = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                             : "signal " + std::to_string(WTERMSIG(status));

@@ -35,6 +35,7 @@ std::uint32_t ByteReader::get_le(int n, const char* field) {
               std::to_string(left()) + " left");
   std::uint32_t v = 0;
   for (int i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(data_[pos_ + i]) << (8 * i);
+  field_ = pos_;
   pos_ += static_cast<std::size_t>(n);
   return v;
 }
@@ -44,6 +45,7 @@ std::span<const std::uint8_t> ByteReader::take(std::uint64_t n, const char* fiel
     fail_here(std::string("truncated: ") + field + " needs " + std::to_string(n) + " bytes, " +
               std::to_string(left()) + " left");
   auto s = data_.subspan(pos_, static_cast<std::size_t>(n));
+  field_ = pos_;
   pos_ += static_cast<std::size_t>(n);
   return s;
 }
@@ -61,7 +63,7 @@ std::vector<std::uint8_t> pack_bits(std::span<const std::uint32_t> values, int b
 std::vector<std::uint32_t> unpack_bits(std::span<const std::uint8_t> bytes, std::uint64_t count, int bits,
                                        const ByteReader& where) {
   if (bytes.size() != packed_bytes(count, bits))
-    where.fail_here("packed field has " + std::to_string(bytes.size()) + " bytes, expected " +
+    where.fail_field("packed field has " + std::to_string(bytes.size()) + " bytes, expected " +
                     std::to_string(packed_bytes(count, bits)));
   std::vector<std::uint32_t> out(static_cast<std::size_t>(count), 0);
   std::uint64_t k = 0;
@@ -70,7 +72,7 @@ std::vector<std::uint32_t> unpack_bits(std::span<const std::uint8_t> bytes, std:
   }
   // Canonical form: padding bits are zero, so every corruption of them is detected.
   for (; k < bytes.size() * 8; ++k)
-    if ((bytes[k / 8] >> (k % 8)) & 1u) where.fail_here("non-zero padding bits after packed field");
+    if ((bytes[k / 8] >> (k % 8)) & 1u) where.fail_field("non-zero padding bits after packed field");
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Description: little-endian byte and bit I/O used by the .qsq writer and reader (internal).
 // ByteReader never reads past its span: every read checks the bytes left and throws
-// FormatError naming the section and the absolute file offset.
+// FormatError naming the section and the absolute file offset (docs/format.md, "Error
+// messages": the offset counts from byte 0 of the file and points at the first byte of the item
+// at fault).
 // Usage:
 //   ByteWriter w; w.u16(1); w.bytes(name);
 //   ByteReader r(payload, /*base offset in file=*/24, "layer table"); int v = r.u16("in.c");
@@ -52,12 +54,18 @@ class ByteReader {
   std::uint64_t left() const { return data_.size() - pos_; }
   std::uint64_t offset() const { return base_ + pos_; }  // absolute file offset of the next byte
   std::string_view section() const { return section_; }
+  // The next unread byte is at fault (a truncated field, an unexpected byte, a missing stream).
   [[noreturn]] void fail_here(const std::string& what) const { fail(section_, offset(), what); }
+  // The field read last is at fault (its value, or the packed bits or stream it holds): the
+  // offset is its first byte, so an error points at the field, not past it.
+  [[noreturn]] void fail_field(const std::string& what) const { fail(section_, base_ + field_, what); }
+  [[noreturn]] void fail_at(std::uint64_t file_offset, const std::string& what) const { fail(section_, file_offset, what); }
 
  private:
   std::uint32_t get_le(int n, const char* field);
   std::span<const std::uint8_t> data_;
   std::size_t pos_ = 0;
+  std::size_t field_ = 0;  // start of the field read last (0 before any: the payload's first byte)
   std::uint64_t base_;
   std::string_view section_;
 };
@@ -67,7 +75,7 @@ class ByteReader {
 // k / 8. The last byte is padded with zero bits.
 std::vector<std::uint8_t> pack_bits(std::span<const std::uint32_t> values, int bits);
 // Inverse of pack_bits for `count` values; `bytes` must hold exactly ceil(count*bits/8) bytes
-// and the padding bits must be zero (checked by the caller's ByteReader context).
+// and the padding bits must be zero. `where` has just taken `bytes` (errors name that field).
 std::vector<std::uint32_t> unpack_bits(std::span<const std::uint8_t> bytes, std::uint64_t count, int bits,
                                        const ByteReader& where);
 inline std::uint64_t packed_bytes(std::uint64_t count, int bits) { return (count * bits + 7) / 8; }
@@ -89,8 +97,8 @@ std::uint32_t crc32_of(std::span<const std::uint8_t> bytes);
 
 // Raw deflate (zlib level 9, no zlib/gzip wrapper) of one byte per code.
 std::vector<std::uint8_t> deflate_codes(std::span<const std::uint8_t> codes);
-// Inflates exactly `count` codes; throws FormatError (via `where`) if the stream is invalid,
-// ends early, or holds more data. The caller has checked count against kMaxDeflateRatio.
+// Inflates exactly `count` codes; throws FormatError (via `where`, which has just taken the
+// stream: errors name its first byte) if the stream is invalid, ends early, or holds more data. The caller has checked count against kMaxDeflateRatio.
 std::vector<std::uint8_t> inflate_codes(std::span<const std::uint8_t> stream, std::uint64_t count,
                                         const ByteReader& where);
 

@@ -57,7 +57,7 @@ std::vector<std::uint8_t> inflate_codes(std::span<const std::uint8_t> stream, st
                                         const ByteReader& where) {
   z_stream zs;
   std::memset(&zs, 0, sizeof zs);
-  if (inflateInit2(&zs, kRawDeflateWindow) != Z_OK) where.fail_here("inflate: cannot initialise zlib");
+  if (inflateInit2(&zs, kRawDeflateWindow) != Z_OK) where.fail_field("inflate: cannot initialise zlib");
   std::vector<std::uint8_t> out(static_cast<std::size_t>(count));
   std::uint8_t spare = 0;  // one byte of room past the end: any output there is an overrun
   std::size_t in_pos = 0, out_pos = 0;
@@ -89,11 +89,11 @@ std::vector<std::uint8_t> inflate_codes(std::span<const std::uint8_t> stream, st
     }
   }
   inflateEnd(&zs);
-  if (!problem.empty()) where.fail_here(problem);
+  if (!problem.empty()) where.fail_field(problem);
   if (out_pos != count)
-    where.fail_here("deflated codes decode to " + std::to_string(out_pos) + " codes, expected " + std::to_string(count));
+    where.fail_field("deflated codes decode to " + std::to_string(out_pos) + " codes, expected " + std::to_string(count));
   if (in_pos != stream.size())
-    where.fail_here(std::to_string(stream.size() - in_pos) + " stray bytes after the deflate stream of codes");
+    where.fail_field(std::to_string(stream.size() - in_pos) + " stray bytes after the deflate stream of codes");
   return out;
 }
 

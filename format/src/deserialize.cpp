@@ -61,8 +61,9 @@ std::string read_name(fd::ByteReader& r) {
   return std::string(b.begin(), b.end());
 }
 
+// A check of the field just read: an error names that field's first byte.
 void require(fd::ByteReader& r, bool ok, const std::string& what) {
-  if (!ok) r.fail_here(what);
+  if (!ok) r.fail_field(what);
 }
 
 struct Descriptor {
@@ -93,15 +94,19 @@ Descriptor read_descriptor(fd::ByteReader& r, Layer& l) {
   const auto format = r.u8("weight format");
   require(r, format == 1 || format == 2, "layer '" + l.name + "': unknown weight format " + std::to_string(format));
   l.format = static_cast<WeightFormat>(format);
+  // These three are checked only once the weight format is known (plain layers store them
+  // unused), so each error names its own field's offset.
+  const std::uint64_t codebook_at = r.offset();
   const auto codebook = r.u8("codebook");
   l.codebook = static_cast<CodebookId>(codebook);
+  const std::uint64_t code_bits_at = r.offset();
   l.code_bits = static_cast<int>(r.u8("code_bits"));
   l.exponent = static_cast<int>(static_cast<std::int8_t>(static_cast<std::uint8_t>(r.u8("exponent"))));
   const auto coding = r.u8("code coding");
   if (l.format == WeightFormat::coded) {
-    require(r, codebook < kNumCodebooks, "layer '" + l.name + "': unknown codebook " + std::to_string(codebook));
-    require(r, l.code_bits >= limits::kCodeBitsMin && l.code_bits <= limits::kCodeBitsMax,
-            "layer '" + l.name + "': code_bits " + std::to_string(l.code_bits) + " outside 2..4");
+    if (codebook >= kNumCodebooks) r.fail_at(codebook_at, "layer '" + l.name + "': unknown codebook " + std::to_string(codebook));
+    if (l.code_bits < limits::kCodeBitsMin || l.code_bits > limits::kCodeBitsMax)
+      r.fail_at(code_bits_at, "layer '" + l.name + "': code_bits " + std::to_string(l.code_bits) + " outside 2..4");
     require(r, coding == 0 || coding == 1, "layer '" + l.name + "': unknown code coding " + std::to_string(coding));
   } else {
     require(r, coding == 0, "layer '" + l.name + "': plain layer with code coding " + std::to_string(coding));
@@ -139,9 +144,10 @@ void read_layer_data(const Section& s, const std::string& name, Layer& l, CodeCo
     l.codes.assign(codes.begin(), codes.end());
   } else {
     const std::uint64_t stream = r.left();
-    require(r, stream > 0 || n == 0, "empty deflate stream of codes");
-    require(r, n <= kMaxDeflateRatio * (stream + 1),
-            std::to_string(n) + " codes cannot come from a deflate stream of " + std::to_string(stream) + " bytes");
+    // Both point at where the stream starts (the next unread byte).
+    if (stream == 0 && n > 0) r.fail_here("empty deflate stream of codes");
+    if (n > kMaxDeflateRatio * (stream + 1))
+      r.fail_here(std::to_string(n) + " codes cannot come from a deflate stream of " + std::to_string(stream) + " bytes");
     l.codes = fd::inflate_codes(r.take(stream, "deflated codes"), n, r);
     for (std::uint8_t c : l.codes)
       require(r, (c >> l.code_bits) == 0, "deflated code " + std::to_string(c) + " is wider than " +
@@ -179,8 +185,9 @@ Network fd::deserialize_with_storage(std::span<const std::uint8_t> bytes, std::v
   net.input.h = static_cast<int>(r.u16("input.h"));
   net.input.w = static_cast<int>(r.u16("input.w"));
   net.input_quant.mean = std::bit_cast<float>(r.u32("input mean"));
+  require(r, std::isfinite(net.input_quant.mean), "input quantization needs a finite mean and a finite scale > 0");
   net.input_quant.scale = std::bit_cast<float>(r.u32("input scale"));
-  require(r, std::isfinite(net.input_quant.mean) && std::isfinite(net.input_quant.scale) && net.input_quant.scale > 0,
+  require(r, std::isfinite(net.input_quant.scale) && net.input_quant.scale > 0,
           "input quantization needs a finite mean and a finite scale > 0");
   const auto count = r.u16("layer count");
   require(r, count <= kMaxLayers, std::to_string(count) + " layers exceed the limit of " + std::to_string(kMaxLayers));
@@ -192,7 +199,7 @@ Network fd::deserialize_with_storage(std::span<const std::uint8_t> bytes, std::v
     codings.push_back(read_descriptor(r, l).coding);
     net.layers.push_back(std::move(l));
   }
-  require(r, r.left() == 0, std::to_string(r.left()) + " unexpected bytes after the layer table");
+  if (r.left() != 0) r.fail_here(std::to_string(r.left()) + " unexpected bytes after the layer table");
 
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const std::string name = "data section of layer " + std::to_string(i) + " '" + net.layers[i].name + "'";

@@ -48,7 +48,8 @@ void range(const Layer& l, const char* what, long long v, long long lo, long lon
 
 void Layer::validate(int width) const {
   require_range("width", width, limits::kWidthMin, limits::kWidthMax);
-  constexpr long long kDim = (1 << 16) - 1;  // the container stores dimensions as u16
+  using namespace layer_limits;
+  constexpr long long kDim = kMaxDim;  // the container stores dimensions as u16
   range(*this, "kind", static_cast<int>(kind), 1, 2);
   range(*this, "input channels", in.c, 1, kDim);
   range(*this, "input height", in.h, 1, kDim);
@@ -58,16 +59,16 @@ void Layer::validate(int width) const {
     if (in.h != 1 || in.w != 1) bad(*this, "a linear layer's input shape must be {K, 1, 1}");
     if (kernel != 1 || stride != 1 || pad != 0) bad(*this, "a linear layer needs kernel 1, stride 1, pad 0");
   } else {
-    range(*this, "kernel", kernel, 1, 64);
-    range(*this, "stride", stride, 1, 64);
+    range(*this, "kernel", kernel, 1, kMaxKernel);
+    range(*this, "stride", stride, 1, kMaxStride);
     range(*this, "pad", pad, 0, kernel - 1);
     if (in.h + 2 * pad < kernel || in.w + 2 * pad < kernel) bad(*this, "kernel larger than the padded input");
   }
-  if (std::int64_t{in.c} * kernel * kernel > (1 << 24)) bad(*this, "fan-in above 2^24");
-  if (num_weights() > (std::int64_t{1} << 28)) bad(*this, "more than 2^28 weights");
+  if (std::int64_t{in.c} * kernel * kernel > kMaxFanIn) bad(*this, "fan-in above 2^24");
+  if (num_weights() > kMaxWeights) bad(*this, "more than 2^28 weights");
   if (pool.kernel != 0) {
-    range(*this, "pool kernel", pool.kernel, 1, 64);
-    range(*this, "pool stride", pool.stride, 1, 64);
+    range(*this, "pool kernel", pool.kernel, 1, kMaxPool);
+    range(*this, "pool stride", pool.stride, 1, kMaxPool);
     const Shape3 c = conv_shape();
     if (c.h < pool.kernel || c.w < pool.kernel) bad(*this, "pool kernel larger than its input");
   } else if (pool.stride != 0) {
@@ -75,7 +76,7 @@ void Layer::validate(int width) const {
   }
   if (requant.enabled) {
     range(*this, "requant multiplier", requant.multiplier, 1, INT32_MAX);
-    range(*this, "requant shift", requant.shift, 0, 62);
+    range(*this, "requant shift", requant.shift, 0, kMaxShift);
   }
   const auto n = static_cast<std::size_t>(num_weights());
   if (bias.size() != static_cast<std::size_t>(out_channels))
@@ -95,7 +96,7 @@ void Layer::validate(int width) const {
   } else {
     bad(*this, "unknown weight format " + std::to_string(static_cast<int>(format)));
   }
-  range(*this, "exponent", exponent, -64, 64);
+  range(*this, "exponent", exponent, kMinExponent, kMaxExponent);
 }
 
 std::int64_t Layer::worst_case_acc(int width) const {
@@ -103,6 +104,7 @@ std::int64_t Layer::worst_case_acc(int width) const {
   const int qmax = max_digits(width);
   std::int64_t worst_bias = 0;
   for (auto b : bias) worst_bias = std::max<std::int64_t>(worst_bias, std::llabs(b));
+  // |-2^(W-1)|, whatever the previous layer's ReLU: see layer.hpp.
   const std::int64_t amax = -static_cast<std::int64_t>(min_value(width));
   std::int64_t worst = 0;
   const std::size_t per = static_cast<std::size_t>(fan_in());

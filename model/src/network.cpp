@@ -8,12 +8,12 @@ namespace qsq {
 void Network::validate() const {
   require_range("width", width, limits::kWidthMin, limits::kWidthMax);
   require_range("accumulator width", acc_width, limits::kAccWidthMin, limits::kAccWidthMax);
-  if (input.c < 1 || input.h < 1 || input.w < 1 || input.size() > (1 << 24))
+  if (input.c < 1 || input.h < 1 || input.w < 1 || input.size() > layer_limits::kMaxInputValues)
     throw Error("network input shape is empty or larger than 2^24 values");
   if (!(input_quant.scale > 0) || !std::isfinite(input_quant.scale) || !std::isfinite(input_quant.mean))
     throw Error("network input scale must be a finite positive number");
   if (layers.empty()) throw Error("network has no layers");
-  if (layers.size() > 1024) throw Error("network has more than 1024 layers");
+  if (layers.size() > static_cast<std::size_t>(layer_limits::kMaxLayers)) throw Error("network has more than 1024 layers");
   Shape3 prev = input;
   const std::int64_t acc_max = (std::int64_t{1} << (acc_width - 1)) - 1;
   for (std::size_t i = 0; i < layers.size(); ++i) {

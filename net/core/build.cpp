@@ -51,7 +51,8 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
   net.input = fnet.input;
   const double qmax = max_value(o.width);
   net.input_quant.mean = 0.0f;
-  net.input_quant.scale = static_cast<float>(1.0 / qmax);
+  if (!(o.input_max > 0) || !std::isfinite(o.input_max)) throw Error("build_network: input range must be finite and > 0");
+  net.input_quant.scale = static_cast<float>(static_cast<double>(o.input_max) / qmax);
   double s_in = net.input_quant.scale;  // the value actually stored, so the chain is consistent
   for (int i = 0; i < n; ++i) {
     const FloatLayer& fl = fnet.layers[static_cast<std::size_t>(i)];
@@ -116,6 +117,39 @@ FloatNet dequantized(const FloatNet& fnet, const Network& net, Quality q) {
     const double k = std::ldexp(1.0, -L.exponent);
     auto& dst = out.layers[i].weight;
     for (std::size_t t = 0; t < w.size(); ++t) dst[t] = static_cast<float>(qs_weight(w[t], rq) * k);
+  }
+  return out;
+}
+
+FloatNet float_network_of(const Network& net, Quality q) {
+  if (net.input_quant.mean != 0.0f)
+    throw Error("network " + net.name + ": input mean " + std::to_string(net.input_quant.mean) +
+                " is not representable as a float network of its layers alone");
+  FloatNet out;
+  out.name = net.name;
+  out.input = net.input;
+  const Quality rq = resolve_quality(q, net.width);
+  double s_in = net.input_quant.scale;
+  for (const Layer& L : net.layers) {
+    FloatLayer fl;
+    fl.name = L.name;
+    fl.kind = L.kind;
+    fl.in = L.in;
+    fl.out_channels = L.out_channels;
+    fl.kernel = L.kernel;
+    fl.stride = L.stride;
+    fl.pad = L.pad;
+    fl.pool = L.pool;
+    fl.relu = L.requant.enabled && L.requant.relu;
+    const double step = std::ldexp(1.0, -L.exponent);
+    const std::vector<std::int32_t> w = L.decoded_weights();
+    fl.weight.resize(w.size());
+    for (std::size_t t = 0; t < w.size(); ++t) fl.weight[t] = static_cast<float>(qs_weight(w[t], rq) * step);
+    const double unit = s_in * step;  // real value of one accumulator step
+    fl.bias.resize(L.bias.size());
+    for (std::size_t f = 0; f < L.bias.size(); ++f) fl.bias[f] = static_cast<float>(L.bias[f] * unit);
+    if (L.requant.enabled) s_in = unit * std::ldexp(1.0, L.requant.shift) / L.requant.multiplier;
+    out.layers.push_back(std::move(fl));
   }
   return out;
 }

@@ -49,22 +49,35 @@ Dataset dataset_from_idx(const std::string& name, const std::string& images_path
     throw IdxError("idx file " + images_path + ": images need 3 dimensions, found " + std::to_string(images.dims.size()));
   if (labels.dims.size() != 1)
     throw IdxError("idx file " + labels_path + ": labels need 1 dimension, found " + std::to_string(labels.dims.size()));
-  if (images.dims[1] != 28 || images.dims[2] != 28)
-    throw IdxError("idx file " + images_path + ": images are " + std::to_string(images.dims[1]) + "x" +
-                   std::to_string(images.dims[2]) + ", expected 28x28");
   if (images.dims[0] != labels.dims[0])
     throw IdxError(images_path + " holds " + std::to_string(images.dims[0]) + " images but " + labels_path +
                    " holds " + std::to_string(labels.dims[0]) + " labels");
-  for (std::size_t i = 0; i < labels.data.size(); ++i)
-    if (labels.data[i] > 9)
-      throw IdxError("idx file " + labels_path + ": label " + std::to_string(labels.data[i]) + " of item " +
-                     std::to_string(i) + " is outside 0..9");
+  if (images.dims[1] > 65535 || images.dims[2] > 65535)
+    throw IdxError("idx file " + images_path + ": images larger than 65535 in a dimension");
   Dataset d;
   d.name = name;
+  d.images_file = images_path;
+  d.shape = {1, static_cast<int>(images.dims[1]), static_cast<int>(images.dims[2])};
   d.labels = labels.data;
   d.pixels.resize(images.data.size());
   for (std::size_t i = 0; i < images.data.size(); ++i) d.pixels[i] = static_cast<float>(images.data[i]) / 255.0f;
   return d;
+}
+
+void split_off_validation(Dataset& d, Split split, int validation_images) {
+  d.split = split_name(split);
+  if (split != Split::train_fit && split != Split::validation) return;
+  if (d.size() <= validation_images)
+    throw Error("data set " + d.name + ": too few training images for a validation split");
+  const std::size_t first = static_cast<std::size_t>(d.size() - validation_images);
+  const std::size_t px = static_cast<std::size_t>(d.shape.size());
+  if (split == Split::validation) {
+    d.labels.erase(d.labels.begin(), d.labels.begin() + static_cast<std::ptrdiff_t>(first));
+    d.pixels.erase(d.pixels.begin(), d.pixels.begin() + static_cast<std::ptrdiff_t>(first * px));
+  } else {
+    d.labels.resize(first);
+    d.pixels.resize(first * px);
+  }
 }
 
 Dataset load_dataset(const std::string& name, Split split) {
@@ -79,20 +92,15 @@ Dataset load_dataset(const std::string& name, Split split) {
       throw Error("data set " + name + ": " + p + " not found (" +
                   (gz ? "install the Debian package dataset-fashion-mnist" : "run scripts/fetch-data.sh") + ")");
   Dataset d = dataset_from_idx(name, images, labels);
+  if (d.shape.h != 28 || d.shape.w != 28)
+    throw IdxError("idx file " + images + ": images are " + std::to_string(d.shape.h) + "x" + std::to_string(d.shape.w) +
+                   ", expected 28x28");
+  for (std::size_t i = 0; i < d.labels.size(); ++i)
+    if (d.labels[i] > 9)
+      throw IdxError("idx file " + labels + ": label " + std::to_string(d.labels[i]) + " of item " + std::to_string(i) +
+                     " is outside 0..9");
   d.source = dir;
-  d.split = split_name(split);
-  if (split == Split::train_fit || split == Split::validation) {
-    if (d.size() <= kValidationImages) throw Error("data set " + name + ": too few training images for a validation split");
-    const std::size_t first = static_cast<std::size_t>(d.size() - kValidationImages);
-    const std::size_t px = static_cast<std::size_t>(d.shape.size());
-    if (split == Split::validation) {
-      d.labels.erase(d.labels.begin(), d.labels.begin() + static_cast<std::ptrdiff_t>(first));
-      d.pixels.erase(d.pixels.begin(), d.pixels.begin() + static_cast<std::ptrdiff_t>(first * px));
-    } else {
-      d.labels.resize(first);
-      d.pixels.resize(first * px);
-    }
-  }
+  split_off_validation(d, split, kValidationImages);
   return d;
 }
 

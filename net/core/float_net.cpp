@@ -102,12 +102,11 @@ FloatNet fuse(const std::vector<RawOp>& ops, Shape3 input) {
         if (l.bias.size() != static_cast<std::size_t>(op.out)) reject(op, "bias size does not match its shape");
         net.layers.push_back(std::move(l));
         cur = {op.out, 1, 1};
-        bn_allowed = false;
+        bn_allowed = true;  // BatchNorm1d (an ONNX BatchNormalization on N x features) folds the same way
         break;
       }
       case OpKind::batchnorm: {
-        if (!last || !bn_allowed || last->kind != LayerKind::conv2d)
-          reject(op, "BatchNorm is folded only directly after a Conv2d");
+        if (!last || !bn_allowed) reject(op, "BatchNorm is folded only directly after a Conv2d or Linear");
         const auto n = static_cast<std::size_t>(last->out_channels);
         if (static_cast<std::size_t>(op.in) != n || op.weight.size() != n || op.bias.size() != n || op.mean.size() != n ||
             op.var.size() != n)

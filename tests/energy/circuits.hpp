@@ -3,11 +3,20 @@
 // tests and the Icarus agreement test.
 #pragma once
 #include <sstream>
+
+#include "qsq/energy/liberty.hpp"
+#include "qsq/energy/toolrun.hpp"
 #include <string>
 #include <tuple>
 #include <vector>
 
 namespace qsq::test {
+
+// The OSU 0.18 um library, read once per test program.
+inline const qsq::energy::Liberty& osu() {
+  static const qsq::energy::Liberty lib = qsq::energy::read_liberty(qsq::energy::default_liberty());
+  return lib;
+}
 
 // A 4-bit ripple-carry adder of OSU full adders (FAX1).
 inline const char* kRippleCarry4 = R"(module rca(a, b, s, co);

@@ -15,14 +15,10 @@
 #include "circuits.hpp"
 
 namespace qe = qsq::energy;
+using qsq::test::osu;
 using qsq::test::sdf_of;
 
 namespace {
-
-const qe::Liberty& osu() {
-  static const qe::Liberty lib = qe::read_liberty(qe::default_liberty());
-  return lib;
-}
 
 struct Bench {
   qe::Netlist n;
@@ -142,6 +138,39 @@ TEST(TimedSim, PulsesShorterThanTheDelayAreFiltered) {
   EXPECT_EQ(a.tc, 2u);
   EXPECT_EQ(a.t1, 1500u);
   EXPECT_EQ(a.t0 + a.t1, 22501u - 10000u);
+}
+
+// The other choice, transport delays, keeps the short pulse: it arrives whole, 1 ns later.
+TEST(TimedSim, TransportDelaysKeepShortPulses) {
+  const qe::Netlist n = qe::parse_netlist("module t(a, y); input a; output y; BUFX2 u1 (.A(a), .Y(y)); endmodule\n", "t.v");
+  const qe::Sdf sdf = qe::parse_sdf(sdf_of({{"u1", "BUFX2", "A>Y:1.0"}}), "t.sdf");
+  qe::TimedSim sim(n, osu(), sdf, qe::PulseFilter::transport);
+  sim.run_until(10000);
+  sim.begin_window();
+  sim.set(n.find_net("a"), true);
+  sim.run_until(10400);
+  sim.set(n.find_net("a"), false);
+  sim.run_until(11200);
+  EXPECT_TRUE(sim.value(n.find_net("y")));  // rose at 11000
+  sim.run_until(20000);
+  const auto y = sim.window_activity().nets.at("y");
+  EXPECT_EQ(y.tc, 2u);
+  EXPECT_EQ(y.t1, 400u);
+  // An inverter rising in 0.3 ns and falling in 0.1 ns: a falls at 0 (y due to rise at 0.3), rises
+  // at 0.1 (y due to fall at 0.2). The later change comes due first and deletes the pending rise;
+  // y must stay 0, not end at 1.
+  const qe::Netlist m = qe::parse_netlist("module t(a, y); input a; output y; INVX1 u1 (.A(a), .Y(y)); endmodule\n", "t.v");
+  qe::TimedSim inv(m, osu(), qe::parse_sdf(sdf_of({{"u1", "INVX1", "A>Y:0.3/0.1"}}), "t.sdf"), qe::PulseFilter::transport);
+  inv.set(m.find_net("a"), true);
+  inv.run_until(10000);
+  ASSERT_FALSE(inv.value(m.find_net("y")));
+  inv.begin_window();
+  inv.set(m.find_net("a"), false);
+  inv.run_until(10100);
+  inv.set(m.find_net("a"), true);
+  inv.run_until(20000);
+  EXPECT_FALSE(inv.value(m.find_net("y")));
+  EXPECT_EQ(inv.window_activity().nets.at("y").tc, 0u);
 }
 
 // Rise and fall delays differ: the output follows the delay of the transition it makes.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -122,4 +123,35 @@ TEST(CachedDir, KilledBuilderLeavesNoTrustedEntry) {
   }, &built);
   EXPECT_TRUE(built);
   EXPECT_EQ(qf::read_file(d / "entry" / "part2.txt"), "second half");
+}
+
+// Two processes (two sweep points on one shared cache) building the same entry at once: both get
+// the one complete entry, and no temporary directory is left behind.
+TEST(CachedDir, RacingProcessesPublishOneCompleteEntry) {
+  TempDir d;
+  std::vector<pid_t> kids;
+  for (int k = 0; k < 2; ++k) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const fs::path e = qf::cached_dir(d / "cache" / "entry", [&](const fs::path& tmp) {
+        qf::write_file_atomic(tmp / "netlist.v", "module m; endmodule // the same content from both\n");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both are inside build() now
+      });
+      ::_exit(qf::read_file(e / "netlist.v").find("module m;") == 0 ? 0 : 1);
+    }
+    kids.push_back(pid);
+  }
+  for (pid_t pid : kids) {
+    int st = 0;
+    ASSERT_EQ(::waitpid(pid, &st, 0), pid);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  }
+  EXPECT_EQ(listing(d.path()), (std::vector<std::string>{"cache", "cache/entry", "cache/entry/netlist.v"}));
+  // Temporary names carry the host: processes of two cluster nodes never share one.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string h(host);
+  h = h.substr(0, h.find('.'));
+  EXPECT_NE(qf::temp_sibling(d / "x").filename().string().find(".tmp." + h + "."), std::string::npos);
 }

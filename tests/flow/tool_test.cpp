@@ -5,6 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "qsq/error.hpp"
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/flow/tool.hpp"
@@ -78,4 +83,27 @@ TEST(Tool, InterruptedToolEndsTheCaller) {
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << WEXITSTATUS(status);
   EXPECT_EQ(WTERMSIG(status), SIGINT);
+}
+
+// A tool past its time limit is ended (its whole process group) and reported as a timeout; qsq
+// itself carries on. Tools run from several threads at once each wait for their own child.
+TEST(Tool, TimeoutEndsTheToolAndNamesIt) {
+  TempDir d;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    qf::run_tool("sleep 30 & sleep 30; echo never", d / "slow.log", "slow tool", 0.5);
+    FAIL() << "no timeout";
+  } catch (const qsq::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("slow tool timed out after 0 s"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
+  std::vector<std::thread> ts;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&, i] {
+      qf::run_tool("sleep 0.2; echo " + std::to_string(i), d / ("t" + std::to_string(i) + ".log"), "t", 30);
+      ok += qf::read_file(d / ("t" + std::to_string(i) + ".log")) == std::to_string(i) + "\n";
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(ok.load(), 4);
 }

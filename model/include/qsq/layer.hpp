@@ -22,6 +22,21 @@
 
 namespace qsq {
 
+// Limits Layer::validate() and Network::validate() enforce. docs/format.md ("Limits a reader
+// enforces") states each of them; tests/format/doc_sync_test.cpp fails when the two disagree.
+namespace layer_limits {
+inline constexpr int kMaxDim = (1 << 16) - 1;   // every dimension >= 1 and <= this: the container's u16
+inline constexpr int kMaxKernel = 64;           // conv kernel, stride, pool kernel and pool stride: 1..64
+inline constexpr int kMaxStride = 64;
+inline constexpr int kMaxPool = 64;
+inline constexpr std::int64_t kMaxFanIn = std::int64_t{1} << 24;       // C * K * K per filter
+inline constexpr std::int64_t kMaxWeights = std::int64_t{1} << 28;    // per layer
+inline constexpr std::int64_t kMaxInputValues = std::int64_t{1} << 24; // network input C * H * W
+inline constexpr int kMaxLayers = 1024;
+inline constexpr int kMaxShift = 62;                                   // requantization shift
+inline constexpr int kMinExponent = -64, kMaxExponent = 64;
+}  // namespace layer_limits
+
 enum class LayerKind : std::uint8_t { conv2d = 1, linear = 2 };
 enum class WeightFormat : std::uint8_t {
   coded = 1,  // b-bit codes + per-filter scales, through the shift-and-scale decoder
@@ -88,6 +103,9 @@ struct Layer {
   // Largest |accumulator| any input in range can produce (bias included), at the exact level;
   // truncated weights can be larger in magnitude, so this uses the largest truncated weight
   // over all levels. Quantization refuses layers where this exceeds 2^(AccW-1) - 1.
+  // The largest activation magnitude is 2^(W-1) for every layer, also after a ReLU: the bound
+  // is a property of the layer alone, and the array runs a layer on any W-bit activations
+  // (docs/format.md states this so that a second reader refuses the same files).
   std::int64_t worst_case_acc(int width) const;
 };
 

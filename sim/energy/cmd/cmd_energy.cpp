@@ -37,6 +37,7 @@ void add_synth(CLI::App& app) {
     double clock_ns = 10.0;
     bool no_fpga = false, no_pnr = false, quick = false;
     std::string work = "out/work/energy", liberty, preset = "default";
+    int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
   auto* cmd = add_report_command<Opt>(
@@ -49,7 +50,9 @@ void add_synth(CLI::App& app) {
       [](Opt& x) {
         check_clock(x.clock_ns);
         const std::string lib = x.liberty.empty() ? qe::default_liberty() : x.liberty;
-        return qe::synth_json(x.clock_ns, lib, x.work, !x.no_fpga, !(x.no_pnr || x.quick), x.quick, shape_of(x.preset));
+        qe::ArrayShape shape = shape_of(x.preset);
+        if (x.lanes > 0) shape.lanes = x.lanes;
+        return qe::synth_json(x.clock_ns, lib, x.work, !x.no_fpga, !(x.no_pnr || x.quick), x.quick, shape);
       },
       qe::synth_table);
   cmd->add_option("--clock-ns", o->clock_ns, "clock period for timing (ns)")->capture_default_str();
@@ -57,6 +60,8 @@ void add_synth(CLI::App& app) {
   cmd->add_option("--liberty", o->liberty, "liberty file (default: OSU 0.18 um from qflow-tech-osu018)");
   cmd->add_option("--preset", o->preset, "array parameters: default (W=8 N=8) or small (W=5 N=3); FPGA runs: default only")
       ->capture_default_str()->check(CLI::IsMember({"default", "small"}));
+  cmd->add_option("--lanes", o->lanes, "override the preset's number of lanes N (as `qsq energy --lanes`; FPGA runs: default shape only)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--no-fpga", o->no_fpga, "skip the iCE40 and Xilinx runs");
   cmd->add_flag("--no-pnr", o->no_pnr, "iCE40: synthesis counts only, no nextpnr fmax");
   cmd->add_flag("--quick", o->quick, "the array only, no FPGA place and route (CI)");
@@ -88,11 +93,21 @@ qe::EnergyOptions resolve(qe::EnergyOptions e, const std::string& work, const st
   return e;
 }
 
+// --delays and --pulse-filter, shared by energy and compare-mult.
+void add_delay_options(CLI::App* cmd, std::string& delays, std::string& pulse_filter) {
+  cmd->add_option("--delays", delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
+      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
+  cmd->add_option("--pulse-filter", pulse_filter,
+                  "timed simulation: inertial (Verilog/SDF semantics: pulses shorter than a delay vanish) or transport\n"
+                  "(every pulse passes: an upper bound, to see what the choice is worth)")
+      ->capture_default_str()->check(CLI::IsMember({"inertial", "transport"}));
+}
+
 void add_energy(CLI::App& app) {
   struct Opt {
     qe::EnergyOptions e;
     std::string workload;
-    std::string saif_dir, work = "out/work/energy", preset = "default", delays = "zero";
+    std::string saif_dir, work = "out/work/energy", preset = "default", delays = "sdf", pulse_filter = "inertial";
     int lanes = 0;
   };
   auto o = std::make_shared<Opt>();
@@ -104,9 +119,10 @@ void add_energy(CLI::App& app) {
       "(plain a*w lanes, same registers and gating), a fully ungated plain array and the bound (lanes with no multiplier:\n"
       "the floor under any lane datapath in this array), split into internal / switching /\n"
       "leakage and clock+flops / logic, plus toggles per MAC.\n"
-      "--delays zero (default): zero-delay simulation, glitches are not seen. --delays sdf: also an SDF-timed simulation\n"
-      "(OpenSTA's per-arc rise/fall delays of the same netlist; inertial, as Verilog specify paths) that sees glitches;\n"
-      "figures then come from it, with the zero-delay ones and the glitch share per net class beside them.\n"
+      "--delays sdf (default): an SDF-timed simulation (OpenSTA's per-arc rise/fall delays of the same netlist; inertial,\n"
+      "as Verilog specify paths) that sees glitches; the figures come from it, with the zero-delay ones and the glitch\n"
+      "share per net class beside them (about 1 minute for all levels of the default array). --delays zero: the\n"
+      "zero-delay simulation alone (seconds when warm), glitches not seen.\n"
       "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
       "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
       "when that file exists).",
@@ -114,11 +130,11 @@ void add_energy(CLI::App& app) {
       [](Opt& x) {
         qe::EnergyOptions e = resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload);
         e.delays = qe::parse_delays(x.delays);
+        e.pulse_filter = qe::parse_pulse_filter(x.pulse_filter);
         return qe::run_energy(e).to_json();
       },
       qe::energy_table);
-  cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
-      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
+  add_delay_options(cmd, o->delays, o->pulse_filter);
   cmd->add_option("--workload", o->workload, "random | stationary | real")
       ->check(CLI::IsMember({"random", "stationary", "real"}));
   cmd->add_option("--trace", o->e.trace, "operand trace for --workload real (default: out/operands.trace)");
@@ -139,7 +155,7 @@ void add_energy(CLI::App& app) {
 void add_compare(CLI::App& app) {
   struct Opt {
     qe::CompareMultOptions c;
-    std::string file, work = "out/work/energy", delays = "zero";
+    std::string file, work = "out/work/energy", delays = "sdf", pulse_filter = "inertial";
     int lane_q = 0, lane_p = 0;
   };
   auto o = std::make_shared<Opt>();
@@ -155,6 +171,7 @@ void add_compare(CLI::App& app) {
         qe::CompareMultOptions c = x.c;
         c.work = x.work;
         c.delays = qe::parse_delays(x.delays);
+        c.pulse_filter = qe::parse_pulse_filter(x.pulse_filter);
         if (c.lane) {
           if (!x.file.empty()) throw Failure("--lane measures qsq's lane: give no Verilog file");
           c.lane_q = {x.lane_q, x.lane_p};
@@ -185,8 +202,7 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--clock-ns", o->c.clock_ns, "clock period (ns)")->capture_default_str();
   cmd->add_option("--work", o->work, "work and cache directory")->capture_default_str();
   cmd->add_option("--liberty", o->c.liberty, "liberty file (default: OSU 0.18 um)");
-  cmd->add_option("--delays", o->delays, "zero | sdf: gate-level simulation without or with SDF timing (glitches)")
-      ->capture_default_str()->check(CLI::IsMember({"zero", "sdf"}));
+  add_delay_options(cmd, o->delays, o->pulse_filter);
 }
 
 // What the synth and energy stages read besides their code: the RTL, constraints and the flow's
@@ -220,12 +236,12 @@ void add_stages() {
   // networks; otherwise the synthetic stationary stream. Quick mode (CI) simulates fewer cycles.
   flow::add_stage({
       .name = "energy",
-      .title = "Energy per MAC against quality level (gate-level toggles)",
+      .title = "Energy per MAC against quality level (gate-level toggles, SDF-timed and zero delay)",
       .after = {"net-trace"},
       .code = {"energy"},
-      .tools = {"yosys", "verilator"},
+      .tools = {"yosys", "verilator", "sta"},
       .params = [=](const StageContext& ctx) {
-        std::string key = "liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
+        std::string key = "delays sdf\nliberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
                           source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
         if (ctx.has_upstream("net-trace")) key += "trace " + hash_file(ctx.upstream("net-trace").at("trace").get<std::string>());
         return key;
@@ -240,6 +256,7 @@ void add_stages() {
         }
         e.cycles = ctx.quick ? 1000 : 10000;
         e.saif_dir = ctx.work_dir / "saif";
+        e.delays = qe::Delays::sdf;  // the figures a power engineer signs; zero delay is reported beside them
         try {
           return qe::run_energy(e).to_json();
         } catch (const qsq::Error& ex) {

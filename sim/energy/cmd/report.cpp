@@ -3,10 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
 #include "qsq/flow/hash.hpp"
+#include "qsq/flow/plot.hpp"
 #include "qsq/flow/progress.hpp"
 #include "qsq/flow/provenance.hpp"
 #include "qsq/energy/energy_flow.hpp"
@@ -141,38 +143,74 @@ std::string synth_markdown(const nlohmann::json& j) {
   return s;
 }
 
+namespace {
+
+bool timed(const nlohmann::json& j) { return j.value("delays", std::string("zero")) == "sdf"; }
+
+std::string simulation_name(const nlohmann::json& j) {
+  return timed(j) ? "SDF-timed gate-level simulation (glitches seen), zero delay beside it"
+                  : "zero-delay gate-level simulation (no glitches)";
+}
+
+std::string ratio_line(const nlohmann::json& r) {
+  std::string s = fmt::format("exact level / baseline = {:.3f}, lowest level / baseline = {:.3f}",
+                              r["exact_over_baseline"].get<double>(), r["lowest_over_baseline"].get<double>());
+  if (r.contains("bound_over_baseline"))
+    s += fmt::format(" (bound: no lane datapath can go below {:.3f})", r["bound_over_baseline"].get<double>());
+  if (r.contains("gating_saving_mid"))
+    s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
+                     r["gating_saving_mid"]["q"].get<int>());
+  return s;
+}
+
+// "lanes 1% / tree 52% / regs 0%": the glitch share of each net class.
+std::string class_shares(const nlohmann::json& m) {
+  std::string s;
+  for (const auto& [k, short_name] : {std::pair{"lanes", "lanes"}, std::pair{"tree_adders_control", "tree+adders"},
+                                      std::pair{"registers_clock", "regs+clock"}}) {
+    if (!m.contains("classes") || !m["classes"].contains(k)) continue;
+    if (!s.empty()) s += " / ";
+    const double v = m["classes"][k]["glitch_share"].get<double>();
+    s += fmt::format("{} {:.0f}%", short_name, std::abs(v) < 5e-3 ? 0.0 : 100.0 * v);  // no "-0%" from window edges
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string energy_table(const nlohmann::json& j) {
-  std::string s = fmt::format("Workload {} (seed {}), library {}, clock {} ns, {} cycles per level (pJ per MAC)\n",
+  const bool t = timed(j);
+  std::string s = fmt::format("Workload {} (seed {}), library {}, clock {} ns, {} cycles per level (pJ per MAC), {}\n",
                               j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["library"].get<std::string>(),
-                              j["clock_ns"].get<double>(), j["cycles_per_level"].get<std::uint64_t>());
-  s += fmt::format("{:<14} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "level", "pJ/MAC", "ungated", "saving",
+                              j["clock_ns"].get<double>(), j["cycles_per_level"].get<std::uint64_t>(), simulation_name(j));
+  s += fmt::format("{:<14} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}", "level", "pJ/MAC", "ungated", "saving",
                    "internal", "switching", "clk+flops", "toggles/MAC");
+  if (t) s += fmt::format(" {:>11} {:>8}  {}", "zero-delay", "glitch", "glitch share by class");
+  s += "\n";
+  auto extra = [&](const nlohmann::json& m) {
+    return t ? fmt::format(" {:>11.4f} {:>7.1f}%  {}", m["pj_per_mac_zero_delay"].get<double>(),
+                           100.0 * m["glitch_share"].get<double>(), class_shares(m))
+             : std::string();
+  };
   for (const auto& l : j["levels"]) {
     const double g = l["pj_per_mac"].get<double>(), u = l["pj_per_mac_ungated"].get<double>();
     const auto& sp = l["split_pj_per_mac"];
-    s += fmt::format("{:<14} {:>10.4f} {:>12.4f} {:>9.1f}% {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}\n",
+    s += fmt::format("{:<14} {:>10.4f} {:>12.4f} {:>9.1f}% {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}",
                      fmt::format("q={} p={}", l["q"].get<int>(), l["p"].get<int>()), g, u, 100.0 * (1.0 - g / u), sp["internal"].get<double>(),
                      sp["switching"].get<double>(), sp["clock_and_flops"].get<double>(), l["toggles_per_mac"].get<double>());
+    s += extra(l) + "\n";
   }
   for (const char* k : {"baseline", "plain_ungated", "bound"}) {
     if (!j.contains(k)) continue;
     const auto& b = j[k];
     const auto& sp = b["split_pj_per_mac"];
-    s += fmt::format("{:<14} {:>10.4f} {:>12} {:>10} {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}\n", k, b["pj_per_mac"].get<double>(),
+    s += fmt::format("{:<14} {:>10.4f} {:>12} {:>10} {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}", k, b["pj_per_mac"].get<double>(),
                      "", "", sp["internal"].get<double>(), sp["switching"].get<double>(),
                      sp["clock_and_flops"].get<double>(), b["toggles_per_mac"].get<double>());
+    s += extra(b) + "\n";
   }
-  if (j.contains("ratios")) {
-    const auto& r = j["ratios"];
-    s += fmt::format("exact level / baseline = {:.3f}, lowest level / baseline = {:.3f}", r["exact_over_baseline"].get<double>(),
-                     r["lowest_over_baseline"].get<double>());
-    if (r.contains("bound_over_baseline"))
-      s += fmt::format(" (bound: no lane datapath can go below {:.3f})", r["bound_over_baseline"].get<double>());
-    if (r.contains("gating_saving_mid"))
-      s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
-                       r["gating_saving_mid"]["q"].get<int>());
-    s += "\n";
-  }
+  if (j.contains("ratios")) s += (t ? "SDF-timed: " : "") + ratio_line(j["ratios"]) + "\n";
+  if (j.contains("ratios_zero_delay")) s += "zero delay: " + ratio_line(j["ratios_zero_delay"]) + "\n";
   s += "Caveats: " + j["caveats"].get<std::string>() + "\n";
   return s;
 }
@@ -181,11 +219,31 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
   const int width = j["shape"]["width"].get<int>();
   // Error metric per level (exhaustive, same definitions as `qsq metrics`) for the second axis.
   const auto metrics = multiplier_metrics(width, all_levels(width), 1, 0);
+  const bool t = timed(j);
   std::string s = fmt::format(
-      "Workload **{}** (seed {}), library `{}`, clock {} ns, {} cycles per level, array W={} N={}. Caveats: {}.\n\n",
+      "Workload **{}** (seed {}), library `{}`, clock {} ns, {} cycles per level, array W={} N={}, {}. Caveats: {}.\n\n",
       j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["library"].get<std::string>(),
       j["clock_ns"].get<double>(), j["cycles_per_level"].get<std::uint64_t>(), width, j["shape"]["lanes"].get<int>(),
-      j["caveats"].get<std::string>());
+      simulation_name(j), j["caveats"].get<std::string>());
+  if (t) {
+    // Both simulations side by side: what glitches add, and where.
+    s += "| | pJ/MAC SDF-timed | pJ/MAC zero delay | glitch share of toggles | lanes | tree, adders, control | registers, clock |\n"
+         "|---|---|---|---|---|---|---|\n";
+    auto row = [&](const std::string& name, const nlohmann::json& m) {
+      auto share = [&](const char* k) {
+        if (!m["classes"].contains(k)) return std::string("-");
+        const double v = m["classes"][k]["glitch_share"].get<double>();
+        return fmt::format("{:.1f} %", std::abs(v) < 5e-4 ? 0.0 : 100.0 * v);
+      };
+      s += fmt::format("| {} | {:.4f} | {:.4f} | {:.1f} % | {} | {} | {} |\n", name, m["pj_per_mac"].get<double>(),
+                       m["pj_per_mac_zero_delay"].get<double>(), 100.0 * m["glitch_share"].get<double>(), share("lanes"),
+                       share("tree_adders_control"), share("registers_clock"));
+    };
+    for (const auto& l : j["levels"]) row(fmt::format("q={} p={}", l["q"].get<int>(), l["p"].get<int>()), l);
+    for (const char* name : {"baseline", "plain_ungated", "bound"})
+      if (j.contains(name)) row(name, j[name]);
+    s += "\nThe table below and the goal ratios are from the SDF-timed simulation; the zero-delay ratios follow them.\n\n";
+  }
   s += "| level | pJ/MAC | pJ/MAC ungated | gating saving | internal | switching | leakage | clock+flops | logic | "
        "toggles/MAC | MRED (exhaustive) |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
   std::string dat;
@@ -198,7 +256,9 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
                      l["q"].get<int>(), l["p"].get<int>(), g, u, 100.0 * (1.0 - g / u), sp["internal"].get<double>(),
                      sp["switching"].get<double>(), sp["leakage"].get<double>(), sp["clock_and_flops"].get<double>(),
                      sp["logic"].get<double>(), l["toggles_per_mac"].get<double>(), mred);
-    dat += fmt::format("{} {} {} {} {}\n", l["q"].get<int>(), g, u, j["baseline"]["pj_per_mac"].get<double>(), mred);
+    dat += fmt::format("{} {} {} {} {} {} {}\n", l["q"].get<int>(), g, u, j["baseline"]["pj_per_mac"].get<double>(), mred,
+                       t ? l["pj_per_mac_zero_delay"].get<double>() : g,
+                       t ? j["baseline"]["pj_per_mac_zero_delay"].get<double>() : j["baseline"]["pj_per_mac"].get<double>());
     ++k;
   }
   for (const char* name : {"baseline", "plain_ungated", "bound"}) {
@@ -224,6 +284,7 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
       s += fmt::format("; clock gating saves **{:.1f} %** at q = {} (goal >= 20 %)",
                        100.0 * r["gating_saving_mid"]["saving"].get<double>(), r["gating_saving_mid"]["q"].get<int>());
     s += ".\n";
+    if (j.contains("ratios_zero_delay")) s += "\nUnder zero-delay simulation: " + ratio_line(j["ratios_zero_delay"]) + ".\n";
   }
   if (j.contains("areas")) {
     s += "\n| variant (synthesized for this measurement) | area (um^2) | kGE | cells | flops | clock gates |\n|---|---|---|---|---|---|\n";
@@ -231,25 +292,23 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
       s += fmt::format("| {} | {:.0f} | {:.2f} | {} | {} | {} |\n", a["design"].get<std::string>(), a["area_um2"].get<double>(),
                        a["kge"].get<double>(), a["cells"].get<int>(), a["flops"].get<int>(), a["clock_gates"].get<int>());
   }
-  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis. gnuplot renders into
-  // a temporary file that is renamed into place, with absolute paths and its own log.
+  // Plot: energy per MAC (gated, ungated, baseline) and MRED on a second axis (flow::plot_png:
+  // rendered into a temporary file that is renamed into place, absolute paths, its own log).
   const fs::path out = flow::absolute_path(out_dir), plots = out / "work" / "plots";
-  const fs::path dat_path = plots / "energy_vs_level.dat", png = out / "energy_vs_level.png", tmp = flow::temp_sibling(png);
+  const fs::path dat_path = plots / "energy_vs_level.dat";
   write_file_atomic(dat_path, dat);
   const std::string gp = fmt::format(
-      "set terminal pngcairo size 800,480\nset output '{}'\nset xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
+      "set xlabel 'quality level q'\nset ylabel 'pJ per MAC'\n"
       "set y2label 'MRED (exhaustive)'\nset y2tics\nset ytics nomirror\nset key top left\nset xtics 1\nset yrange [0:*]\nset y2range [0:*]\n"
-      "set title '{} workload, OSU 0.18 um, {} ns (zero-delay, no glitches)'\n"
-      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'\n",
-      tmp.string(), j["workload"].get<std::string>(), j["clock_ns"].get<double>(), dat_path.string());
-  write_file_atomic(plots / "energy_vs_level.gp", gp);
+      "set title '{} workload, OSU 0.18 um, {} ns ({})'\n"
+      "plot '{}' u 1:2 w lp t 'gated', '' u 1:3 w lp t 'gating disabled', '' u 1:4 w l t 'exact baseline', '' u 1:5 axes x1y2 w lp t 'MRED'{}\n",
+      j["workload"].get<std::string>(), j["clock_ns"].get<double>(),
+      t ? "SDF-timed, glitches seen; dashed: zero delay" : "zero-delay, no glitches", dat_path.string(),
+      t ? ", '' u 1:6 w lp dt 2 t 'gated, zero delay', '' u 1:7 w l dt 2 t 'baseline, zero delay'" : "");
   try {
-    run_tool("gnuplot " + shell_quote((plots / "energy_vs_level.gp").string()), plots / "gnuplot.log", "gnuplot");
-    flow::publish(tmp, png);
+    flow::plot_png(gp, out / "energy_vs_level.png", plots);
     s += "\n![energy per MAC and MRED against quality level](energy_vs_level.png)\n";
   } catch (const qsq::Error& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
     s += "\n(no plot: " + std::string(e.what()) + ")\n";
   }
   return s;
@@ -259,14 +318,20 @@ std::string compare_table(const nlohmann::json& j) {
   return fmt::format(
       "{} (W={}, {}), workload {} seed {}, {} ns, library {}\n"
       "  errors over {} {} pairs: mae {:.4f}  wce {:.0f}  mred {:.6f}  ep {:.4f}  mse {:.2f}  bias {:.4f}\n"
-      "  area {:.0f} um^2 (plain multiplier {:.0f})   energy {:.4f} pJ/op (plain multiplier {:.4f}, ratio {:.3f})\n"
-      "Caveats: {}\n",
+      "  area {:.0f} um^2 (plain multiplier {:.0f})   energy {:.4f} pJ/op (plain multiplier {:.4f}, ratio {:.3f}), {}\n"
+      "{}Caveats: {}\n",
       j["multiplier"].get<std::string>(), j["width"].get<int>(), j["signed"].get<bool>() ? "signed" : "unsigned",
       j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["clock_ns"].get<double>(),
       j["library"].get<std::string>(), j["pairs"].get<std::uint64_t>(), j["exhaustive"].get<bool>() ? "(all)" : "sampled",
       j["mae"].get<double>(), j["wce"].get<double>(), j["mred"].get<double>(), j["ep"].get<double>(), j["mse"].get<double>(),
       j["bias"].get<double>(), j["area_um2"].get<double>(), j["exact_area_um2"].get<double>(), j["pj_per_op"].get<double>(),
       j["exact_pj_per_op"].get<double>(), j["pj_per_op"].get<double>() / j["exact_pj_per_op"].get<double>(),
+      timed(j) ? "SDF-timed" : "zero delay",
+      timed(j) ? fmt::format("  zero delay: {:.4f} pJ/op (plain multiplier {:.4f}, ratio {:.3f}); glitch share {:.1f}% (plain {:.1f}%)\n",
+                             j["zero_delay"]["pj_per_op"].get<double>(), j["zero_delay"]["exact_pj_per_op"].get<double>(),
+                             j["zero_delay"]["ratio"].get<double>(), 100.0 * j["glitch_share"]["multiplier"].get<double>(),
+                             100.0 * j["glitch_share"]["exact"].get<double>())
+               : std::string(),
       j["caveats"].get<std::string>());
 }
 

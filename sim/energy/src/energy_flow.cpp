@@ -157,6 +157,7 @@ std::vector<Measured> measure(const AsicResult& asic, DriverKind kind, const std
   write_file_atomic(run / "timed.sdf", sdf_text(sdf));
   TimedOptions to;
   to.clock_ns = timed_clock_ns(asic, lib_path, setup.clock_ns, setup.work);
+  to.filter = setup.pulse_filter;
   const fs::path timed_dir = run / "timed";
   fs::create_directories(timed_dir);
   const auto timed = run_timed_gate_sim(net, lib, sdf, run / "stimulus.txt", kind, timed_dir, to);
@@ -268,7 +269,7 @@ EnergyReport run_energy(const EnergyOptions& given) {
   const auto& s = o.shape;
   const std::vector<Quality> levels = all_levels(s.width);
   const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
-  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}, o.delays};
+  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}, o.delays, o.pulse_filter};
 
   // The bound variant (no multiplier in the lanes) is the floor any lane datapath stands on:
   // the same registers, gating and sum as the others.
@@ -313,8 +314,8 @@ nlohmann::json EnergyReport::to_json() const {
   j["shape"] = {{"width", options.shape.width}, {"lanes", options.shape.lanes},
                 {"code_bits", options.shape.code_bits}, {"acc_width", options.shape.acc_width}};
   j["delays"] = delays_name(options.delays);
-  if (options.delays == Delays::sdf) j["delay_semantics"] = kDelaySemantics;
-  j["caveats"] = caveats(options.delays);
+  if (options.delays == Delays::sdf) j["pulse_filter"] = pulse_filter_name(options.pulse_filter);
+  j["caveats"] = caveats(options.delays, options.pulse_filter);
   auto b = baseline.to_json();
   j["baseline"] = b;
   j["plain_ungated"] = plain.to_json();

@@ -17,11 +17,23 @@ Delays parse_delays(const std::string& s) {
   throw Error("--delays must be zero or sdf (got '" + s + "')");
 }
 
-std::string caveats(Delays d) {
+const char* pulse_filter_name(PulseFilter f) { return f == PulseFilter::transport ? "transport" : "inertial"; }
+
+PulseFilter parse_pulse_filter(const std::string& s) {
+  if (s == "inertial") return PulseFilter::inertial;
+  if (s == "transport") return PulseFilter::transport;
+  throw Error("--pulse-filter must be inertial or transport (got '" + s + "')");
+}
+
+std::string caveats(Delays d, PulseFilter f) {
+  const std::string semantics =
+      f == PulseFilter::inertial ? std::string(kDelaySemantics)
+                                 : std::string("transport delays: every change of a cell's function reaches its output "
+                                               "after the arc delay, however short the pulse (an upper bound on glitches)");
   const std::string sim =
       d == Delays::sdf
-          ? std::string("SDF-timed gate-level simulation (OpenSTA per-arc rise/fall delays at the netlist's loads, ") +
-                kDelaySemantics + "; ideal clock edges at the clock port)"
+          ? "SDF-timed gate-level simulation (OpenSTA per-arc rise/fall delays at the netlist's loads, " + semantics +
+                "; an ideal clock network: the cells driving clock nets switch with no delay)"
           : std::string("zero-delay gate-level simulation: glitches are not seen");
   return sim +
          "; OSU 0.18 um (osu018_stdcells, typical, 1.8 V); no wire load model (net capacitance = driven pin "

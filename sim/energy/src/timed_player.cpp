@@ -104,6 +104,7 @@ class TimedDut {
   void put(stim::Port p, int pos, int width, std::uint64_t v) {
     if (p == stim::Port::clk) return;  // the clock is this adapter's
     if (!now_inputs_) throw Error("timed simulation: an input was set after the outputs were read in the same cycle");
+    touched_ = true;
     const auto it = ports_.find(stim::port_name(p));
     if (it == ports_.end()) throw Error(std::string("timed simulation: the netlist has no port ") + stim::port_name(p));
     const Port& port = *it->second;
@@ -116,8 +117,12 @@ class TimedDut {
     }
   }
 
+  // Outputs are read at the end of the cycle. Read right after an edge, before any input of the
+  // new cycle is set (how the multiplier player dumps its product register), a registered output
+  // gives the value its flip-flop just captured: what it shows once clock-to-Q has passed.
   std::uint64_t get(Out o, int width) {
-    advance();
+    const bool peek = now_inputs_ && dirty_.empty() && !touched_;
+    if (!peek) advance();
     const auto it = ports_.find(stim::out_name(o));
     if (it == ports_.end()) throw Error(std::string("timed simulation: the netlist has no port ") + stim::out_name(o));
     const Port& port = *it->second;
@@ -125,7 +130,12 @@ class TimedDut {
     for (int b = 0; b < width && b < port.width() && b < 64; ++b) {
       const int bit = port.lsb < port.msb ? port.lsb + b : port.lsb - b;
       const int net = n_.find_net(port.vector ? port.name + "[" + std::to_string(bit) + "]" : port.name);
-      if (net >= 0 && sim_.value(net)) v |= std::uint64_t{1} << b;
+      if (net < 0) continue;
+      bool registered = true;
+      const bool x = peek ? sim_.future_value(net, &registered) : sim_.value(net);
+      if (!registered)
+        throw Error(std::string("timed simulation: output ") + stim::out_name(o) + " is read after the clock edge but is not registered");
+      if (x) v |= std::uint64_t{1} << b;
     }
     return v;
   }
@@ -139,6 +149,7 @@ class TimedDut {
     commit();
     sim_.run_until(edge_ + 1);  // inputs of the next cycle change 1 ps after the edge
     now_inputs_ = true;
+    touched_ = false;
   }
   void begin_block(const std::string&) {
     sim_.begin_window();
@@ -162,6 +173,7 @@ class TimedDut {
   InputRecorder* rec_;
   int clk_ = -1;
   bool now_inputs_ = true;
+  bool touched_ = false;  // an input was put in this cycle
   std::uint64_t events_at_begin_ = 0;
   std::map<std::string, const Port*> ports_;
   std::vector<std::uint8_t> pending_;  // per net: 0, 1, or 2 = nothing pending
@@ -203,7 +215,7 @@ std::vector<TimedBlock> run_timed_gate_sim(const Netlist& n, const Liberty& lib,
                                            const std::filesystem::path& out_dir, const TimedOptions& o) {
   const auto period = static_cast<Time>(std::llround(o.clock_ns * 1000.0));
   if (period < 4 || period % 2) throw Error("timed simulation: the clock period must be an even number of ps");
-  TimedSim sim(n, lib, sdf);
+  TimedSim sim(n, lib, sdf, o.filter);
   std::unique_ptr<InputRecorder> rec;
   if (!o.inputs_vcd.empty()) rec = std::make_unique<InputRecorder>(n, o.inputs_vcd_cycles * period);
   TimedDut dut(sim, n, period, rec.get());

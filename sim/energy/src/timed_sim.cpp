@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "qsq/error.hpp"
 
@@ -17,9 +18,11 @@ std::uint32_t to_ps(double ns) { return static_cast<std::uint32_t>(std::llround(
 
 }  // namespace
 
-TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf) : n_(n) {
+TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf, PulseFilter filter)
+    : n_(n), transport_(filter == PulseFilter::transport) {
   const size_t nets = n.net_names.size();
   value_.assign(nets, 0);
+  next_.assign(nets, 2);
   toggles_.assign(nets, 0);
   t1_.assign(nets, 0);
   ig_.assign(nets, 0);
@@ -83,6 +86,13 @@ TimedSim::TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf) : n_(n)
     }
     inst_.push_back(I);
   }
+  if (transport_) pending_.resize(out_.size());
+  driver_.assign(nets, -1);
+  for (std::uint32_t k = 0; k < out_.size(); ++k)
+    if (out_[k].net >= 0) driver_[static_cast<size_t>(out_[k].net)] = static_cast<std::int32_t>(k);
+  out_inst_.resize(out_.size());
+  for (std::uint32_t i = 0; i < inst_.size(); ++i)
+    for (std::uint32_t k = 0; k < inst_[i].n_out; ++k) out_inst_[inst_[i].first_output + k] = i;
   wake_.assign(input_net.size() * 2, 0);  // last rising and last falling change of each input
   sink_begin_.assign(nets + 1, 0);
   for (size_t k = 0; k < nets; ++k) sink_begin_[k + 1] = sink_begin_[k] + static_cast<std::uint32_t>(sinks[k].size());
@@ -171,7 +181,27 @@ void TimedSim::evaluate(std::uint32_t i, Time t) {
     if (o.net >= 0 && o.pending > 0 && value_[static_cast<size_t>(o.net)] == f) ++ig_[static_cast<size_t>(o.net)];
     o.fval = f;
     ++o.pending;
-    schedule(oid, due);
+    if (!transport_) {
+      schedule(oid, due);
+      continue;
+    }
+    // Transport: the event carries its own value, so every change arrives, however short. As in
+    // VHDL's transport and Verilog's transport-style path pulses, a new change deletes this
+    // output's pending changes at or after its own time (else a fast fall scheduled after a slow
+    // rise would arrive first and leave the output at the wrong value).
+    auto& q = pending_[oid];
+    while (!q.empty() && q.back().first >= due) q.pop_back();
+    std::uint32_t e;
+    if (!free_.empty()) {
+      e = free_.back();
+      free_.pop_back();
+    } else {
+      e = static_cast<std::uint32_t>(tevents_.size());
+      tevents_.emplace_back();
+    }
+    tevents_[e] = {oid, ++seq_, f};
+    q.emplace_back(due, seq_);
+    schedule(e | kValueBit, due);
   }
 }
 
@@ -182,16 +212,40 @@ void TimedSim::step(Time t) {
     scratch_.clear();
     scratch_.swap(b);
     changed_.clear();
-    for (std::uint32_t id : scratch_) {
+    // Every net takes the last value given to it at this instant: two events of one net at the
+    // same picosecond are no pulse.
+    touched_.clear();
+    for (std::uint32_t raw : scratch_) {
       ++events_;
-      if (id < out_.size()) {
-        Output& o = out_[id];
+      int net = -1;
+      std::uint8_t v = 0;
+      if (raw & kValueBit) {  // a transport change: applied if it was not deleted
+        const std::uint32_t e = raw & ~kValueBit;
+        const TEvent te = tevents_[e];
+        free_.push_back(e);
+        Output& o = out_[te.oid];
         --o.pending;
-        if (o.net >= 0) change_net(o.net, o.fval, t);
+        auto& q = pending_[te.oid];
+        if (q.empty() || q.front().second != te.seq) continue;
+        q.erase(q.begin());
+        net = o.net;
+        v = te.v;
+      } else if (raw < out_.size()) {
+        Output& o = out_[raw];
+        --o.pending;
+        net = o.net;
+        v = o.fval;
       } else {
-        const auto& [net, v] = input_events_[id - out_.size()];
-        change_net(net, v, t);
+        const std::uint32_t id = raw;
+        std::tie(net, v) = input_events_[id - out_.size()];
       }
+      if (net < 0) continue;
+      if (next_[static_cast<size_t>(net)] == 2) touched_.push_back(net);
+      next_[static_cast<size_t>(net)] = v;
+    }
+    for (int net : touched_) {
+      change_net(net, next_[static_cast<size_t>(net)], t);
+      next_[static_cast<size_t>(net)] = 2;
     }
     ++stamp_;
     dirty_.clear();
@@ -224,6 +278,13 @@ void TimedSim::run_until(Time t) {
   // Input events are only ever scheduled at now(): all of them are done once time moves past it.
   if (t > inputs_at) input_events_.clear();
   now_ = std::max(now_, t);
+}
+
+bool TimedSim::future_value(int net, bool* registered) const {
+  const std::int32_t d = driver_[static_cast<size_t>(net)];
+  // A net no cell drives (a constant, an input) does not change after the edge either.
+  if (registered) *registered = d < 0 || inst_[out_inst_[static_cast<size_t>(d)]].logic->sequential;
+  return d >= 0 ? out_[static_cast<size_t>(d)].fval != 0 : value(net);
 }
 
 void TimedSim::begin_window() {

@@ -27,7 +27,8 @@ void write_file_atomic(const fs::path& path, std::string_view content, ParentDir
 // The whole file; throws qsq::Error("cannot read PATH: reason").
 std::string read_file(const fs::path& path);
 
-// A fresh temporary name next to `target` (".NAME.tmp.PID.N"), unique within this machine.
+// A fresh temporary name next to `target` (".NAME.tmp.HOST.PID.N"), unique across the machines
+// that share a file system (cluster nodes writing one cache).
 fs::path temp_sibling(const fs::path& target);
 bool is_temp_name(const fs::path& p);
 

@@ -25,6 +25,10 @@ fs::path absolute_path(const fs::path& p);
 // Runs `command` through /bin/sh with the log's directory (absolute) as its working directory and
 // stdout + stderr in `log`. Throws qsq::Error("<what> failed (see LOG): <last lines of the log>").
 void run_tool(const std::string& command, const fs::path& log, const std::string& what);
+// The same with a time limit: past `timeout_s` seconds (0: none) the tool's process group gets
+// SIGTERM, then SIGKILL 5 s later, and this throws qsq::Error("<what> timed out after N s (see LOG)").
+// Several threads may run tools at once; an interruption of qsq ends all of them.
+void run_tool(const std::string& command, const fs::path& log, const std::string& what, double timeout_s);
 
 // The output of `command` (stdout only), or "" when it fails or the program is missing.
 std::string capture(const std::string& command);

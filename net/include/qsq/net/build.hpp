@@ -29,6 +29,10 @@ struct QuantizeOptions {
   bool keep_ends = false;  // first and last layers as plain W-bit integers (bypass)
   int width = defaults::kWidth;
   int acc_width = defaults::kAccWidth;
+  // Largest |input value| the input quantization covers: x_int = round(x * (2^(W-1)-1) / input_max).
+  // 1 for pixels in [0, 1]; `qsq quantize` sets max(1, largest |value| of the calibration images),
+  // so data normalised with --mean/--std (or float32 data beyond [0, 1]) is not clipped.
+  float input_max = 1.0f;
 
   std::string describe() const;  // e.g. "pow2/3 scale=max all layers coded W=8 AccW=32"
 };
@@ -53,5 +57,14 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
 // Float weights with the integer network's weights decoded and truncated at quality q,
 // dequantized back to float (w_int * 2^-e): the "dequantized" float model.
 FloatNet dequantized(const FloatNet& fnet, const Network& net, Quality q);
+
+// The float network a .qsq file stands for, from the file alone (no float model needed): weights
+// decoded and truncated at q, times 2^-e; biases bias_int * s_in * 2^-e, with s_in the input
+// scale chained through the layers' requantization (s_out = s_in * 2^-e * 2^shift / multiplier);
+// ReLU and pooling as in the file. Its forward pass is the integer network's without the
+// rounding of activations, and the last layer's output is in real units. `qsq export --onnx`
+// writes it. Throws Error for an input quantization with a nonzero mean (not representable as
+// these layers alone).
+FloatNet float_network_of(const Network& net, Quality q);
 
 }  // namespace qsq::net

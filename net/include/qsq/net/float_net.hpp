@@ -1,6 +1,6 @@
 // Description: the float networks, torch-free. A model file (TorchScript) is read as a chain of
 // RawOps (Conv2d, Linear, ReLU, MaxPool2d, Flatten, BatchNorm2d, in execution order); fuse() folds
-// every BatchNorm into the convolution before it and groups each conv/linear with the ReLU and
+// every BatchNorm into the convolution (or linear layer) before it and groups each conv/linear with the ReLU and
 // max pooling that follow it into one FloatLayer, the float counterpart of one integer qsq::Layer.
 // architecture() defines the two built-in networks:
 //   lenet5  : 1x28x28 -> conv 6@5x5 pad 2, ReLU, maxpool 2 -> conv 16@5x5, ReLU, maxpool 2

@@ -37,6 +37,7 @@ struct CompareMultOptions {
   std::string liberty;
   fs::path work = "out/work/energy";
   Delays delays = Delays::zero;  // sdf: the timed simulation, zero delay beside it
+  PulseFilter pulse_filter = PulseFilter::inertial;
 };
 
 struct CompareMultResult {

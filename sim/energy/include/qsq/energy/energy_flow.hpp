@@ -20,6 +20,7 @@
 #include "qsq/energy/gatesim.hpp"
 #include "qsq/energy/power.hpp"
 #include "qsq/energy/sdf.hpp"
+#include "qsq/energy/timed_sim.hpp"
 #include "qsq/energy/stimulus.hpp"
 #include "qsq/energy/synth.hpp"
 
@@ -32,7 +33,9 @@ const char* delays_name(Delays d);
 Delays parse_delays(const std::string& s);  // "zero" or "sdf"; throws Error otherwise
 
 // The caveat line of a report: names the simulation the figures come from.
-std::string caveats(Delays d);
+std::string caveats(Delays d, PulseFilter f = PulseFilter::inertial);
+const char* pulse_filter_name(PulseFilter f);
+PulseFilter parse_pulse_filter(const std::string& s);  // "inertial" or "transport"
 inline constexpr const char* kDelaySemantics =
     "inertial (Verilog specify-path semantics as in Icarus Verilog 11): a cell output follows its function after "
     "the delay of the arc whose input changed last; a pulse shorter than that delay is filtered";
@@ -76,6 +79,7 @@ struct MeasureSetup {
   int ops_per_beat = 1;         // MACs per activation beat (lanes) or 1 for a multiplier
   fs::path saif_dir;            // non-empty: write one SAIF per block there
   Delays delays = Delays::zero; // sdf: the timed simulation too (and zero delay beside it)
+  PulseFilter pulse_filter = PulseFilter::inertial;
 };
 
 // The SDF the timed simulation uses: OpenSTA's for the netlist, with an ideal clock network (the
@@ -101,6 +105,7 @@ struct EnergyOptions {
   fs::path work = "out/work/energy";
   fs::path saif_dir;            // non-empty: SAIF per level of the gated qsq array
   Delays delays = Delays::zero;
+  PulseFilter pulse_filter = PulseFilter::inertial;  // of the timed simulation
   ArrayShape shape;
   int breakdown = 0;            // > 0: per-net evidence (this many top nets) for q_mid and the baseline
 };

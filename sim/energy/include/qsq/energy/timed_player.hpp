@@ -20,11 +20,13 @@
 #include "qsq/energy/liberty.hpp"
 #include "qsq/energy/netlist.hpp"
 #include "qsq/energy/sdf.hpp"
+#include "qsq/energy/timed_sim.hpp"
 
 namespace qsq::energy {
 
 struct TimedOptions {
   double clock_ns = 10.0;
+  PulseFilter filter = PulseFilter::inertial;
   std::filesystem::path inputs_vcd;     // non-empty: write the primary-input waveform there
   std::uint64_t inputs_vcd_cycles = 0;  // ... for this many clock cycles from time 0 (0: all)
 };

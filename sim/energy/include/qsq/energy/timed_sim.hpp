@@ -25,19 +25,29 @@
 
 namespace qsq::energy {
 
+// How pulses shorter than a path's delay are treated: inertial (above; Verilog gate and SDF
+// delays, Icarus) drops them; transport (the other choice, for comparison) delivers every change
+// of a cell's function after its delay, so every pulse of any width reaches the net.
+enum class PulseFilter { inertial, transport };
+
 class TimedSim {
  public:
   using Time = std::uint64_t;  // ps
 
   // Every instance must have an SDF entry with at least one delay arc to each output; throws
   // Error naming the instance otherwise.
-  TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf);
+  TimedSim(const Netlist& n, const Liberty& lib, const Sdf& sdf, PulseFilter filter = PulseFilter::inertial);
 
   // Drives a primary input (or any undriven net) to `v` at the current time.
   void set(int net, bool v);
   // Processes every event before `t` and moves the time to `t`.
   void run_until(Time t);
   bool value(int net) const { return value_[static_cast<size_t>(net)] != 0; }
+  // The value `net` is heading to: the latest function value of the cell output that drives it
+  // (for a flip-flop output just after its clock edge, the state it captured), or value() for a
+  // net no cell drives. `registered` tells whether it holds still after an edge once clock-to-Q
+  // has passed: a flip-flop or latch drives it, or no cell does.
+  bool future_value(int net, bool* registered = nullptr) const;
   Time now() const { return now_; }
 
   // Activity of every net since begin_window() (or since the start), up to now.
@@ -67,7 +77,9 @@ class TimedSim {
     std::uint8_t n_in = 0, n_out = 0;
   };
 
+  static constexpr std::uint32_t kValueBit = 1U << 31;
   const Netlist& n_;
+  bool transport_ = false;
   std::vector<CellLogic> logic_;
   std::vector<Inst> inst_;
   std::vector<Time> wake_;             // per instance input: last change that wakes its arcs
@@ -78,6 +90,20 @@ class TimedSim {
   std::vector<std::uint32_t> sink_begin_;
   std::vector<std::pair<std::uint32_t, std::uint8_t>> sinks_;
   std::vector<std::uint8_t> value_;
+  std::vector<std::uint8_t> next_;     // per net: the value due at this instant, 2 = none
+  std::vector<int> touched_;
+  // Transport mode: the changes in flight (output, sequence number, value) and, per output, its
+  // pending (due time, sequence number) in time order.
+  struct TEvent {
+    std::uint32_t oid = 0, seq = 0;
+    std::uint8_t v = 0;
+  };
+  std::vector<TEvent> tevents_;
+  std::vector<std::uint32_t> free_;
+  std::vector<std::vector<std::pair<Time, std::uint32_t>>> pending_;
+  std::uint32_t seq_ = 0;
+  std::vector<std::int32_t> driver_;   // net -> output id driving it, -1 if none
+  std::vector<std::uint32_t> out_inst_;  // output id -> instance
   // Activity since the window start.
   std::vector<std::uint64_t> toggles_, t1_, ig_;
   std::vector<Time> last_change_;
