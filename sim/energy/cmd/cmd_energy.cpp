@@ -27,8 +27,13 @@ void check_clock(double ns) {
 }
 
 qe::ArrayShape shape_of(const std::string& preset) {
-  for (const auto& p : qsq::presets::kAll)
+  for (const auto& p : qsq::presets::kAll) {
+    // A grid preset is a qsq_grid: measuring qsq_array in its row shape would report the wrong design.
+    if (preset == p.name && p.grid())
+      throw Failure("preset '" + preset + "' is a 2-D qsq_grid; the energy flow measures qsq_array only so far "
+                    "(qsq cosim and qsq_lockstep take the grid presets)");
     if (preset == p.name) return qe::ArrayShape{p.width, p.lanes, p.code_bits, p.acc_width};
+  }
   throw Failure("unknown preset '" + preset + "'");
 }
 
