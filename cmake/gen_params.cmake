@@ -31,25 +31,32 @@ function(_qsq_bits_for out n)
   set(${out} ${b} PARENT_SCOPE)
 endfunction()
 
-# "pow2x" -> "Pow2x", "small" -> "Small"
+# "pow2x" -> "Pow2x", "small" -> "Small", "grid-small" -> "GridSmall" (an identifier in every language)
 function(_qsq_camel out name)
-  string(SUBSTRING "${name}" 0 1 first)
-  string(SUBSTRING "${name}" 1 -1 rest)
-  string(TOUPPER "${first}" first)
-  set(${out} "${first}${rest}" PARENT_SCOPE)
+  string(REPLACE "-" ";" parts "${name}")
+  set(r "")
+  foreach(part ${parts})
+    string(SUBSTRING "${part}" 0 1 first)
+    string(SUBSTRING "${part}" 1 -1 rest)
+    string(TOUPPER "${first}" first)
+    string(APPEND r "${first}${rest}")
+  endforeach()
+  set(${out} "${r}" PARENT_SCOPE)
 endfunction()
 
 # Reads config/params.json (its only reader) and sets, in the caller's scope:
 #   QSQ_PRESETS                          preset names, "default" first
-#   QSQ_PRESET_<name>_<KEY>              KEY = WIDTH LANES CODE_BITS ACC_WIDTH
-#   QSQ_LIMIT_<KEY>                      KEY = WIDTH_MIN ... LANES_MAX
+#   QSQ_PRESET_<name>_<KEY>              KEY = WIDTH LANES CODE_BITS ACC_WIDTH ROWS SLOTS
+#                                        (ROWS = SLOTS = 0: the one-row qsq_array, else a qsq_grid)
+#   QSQ_LIMIT_<KEY>                      KEY = WIDTH_MIN ... SLOTS_MAX
 #   QSQ_CODEBOOKS, QSQ_CODEBOOK_<i>_DOC  codebook names in id order, their descriptions
 #   QSQ_QMAX_<W>                         Qmax(W) for W = WIDTH_MIN..WIDTH_MAX
 #   QSQ_Q_BITS, QSQ_P_BITS, QSQ_CODEBOOK_BITS   widths of the configuration fields
 macro(qsq_contract_load)
   file(READ "${QSQ_CONTRACT_ROOT}/config/params.json" _qsq_json)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${QSQ_CONTRACT_ROOT}/config/params.json")
-  foreach(_k width_min width_max code_bits_min code_bits_max acc_width_min acc_width_max lanes_min lanes_max)
+  foreach(_k width_min width_max code_bits_min code_bits_max acc_width_min acc_width_max lanes_min lanes_max
+             rows_min rows_max slots_min slots_max)
     string(TOUPPER ${_k} _K)
     string(JSON QSQ_LIMIT_${_K} GET "${_qsq_json}" limits ${_k})
   endforeach()
@@ -71,6 +78,23 @@ macro(qsq_contract_load)
       if(QSQ_PRESET_${_p}_${_K} LESS QSQ_LIMIT_${_lo} OR QSQ_PRESET_${_p}_${_K} GREATER QSQ_LIMIT_${_hi})
         message(FATAL_ERROR "config/params.json: preset ${_p}: ${_k} = ${QSQ_PRESET_${_p}_${_K}} is outside "
                             "${QSQ_LIMIT_${_lo}}..${QSQ_LIMIT_${_hi}}")
+      endif()
+    endforeach()
+    # A grid preset (qsq_grid) has both rows (M) and slots; an array preset (qsq_array) neither.
+    string(JSON QSQ_PRESET_${_p}_ROWS ERROR_VARIABLE _err GET "${_qsq_json}" presets ${_p} rows)
+    if(_err)
+      set(QSQ_PRESET_${_p}_ROWS 0)
+    endif()
+    string(JSON QSQ_PRESET_${_p}_SLOTS ERROR_VARIABLE _err GET "${_qsq_json}" presets ${_p} slots)
+    if(_err)
+      set(QSQ_PRESET_${_p}_SLOTS 0)
+    endif()
+    foreach(_K ROWS SLOTS)
+      if(NOT QSQ_PRESET_${_p}_ROWS EQUAL 0 OR NOT QSQ_PRESET_${_p}_SLOTS EQUAL 0)
+        if(QSQ_PRESET_${_p}_${_K} LESS QSQ_LIMIT_${_K}_MIN OR QSQ_PRESET_${_p}_${_K} GREATER QSQ_LIMIT_${_K}_MAX)
+          message(FATAL_ERROR "config/params.json: preset ${_p}: ${_K} = ${QSQ_PRESET_${_p}_${_K}} is outside "
+                              "${QSQ_LIMIT_${_K}_MIN}..${QSQ_LIMIT_${_K}_MAX} (a grid preset needs rows and slots)")
+        endif()
       endif()
     endforeach()
   endforeach()
@@ -118,9 +142,12 @@ function(qsq_preset_generics out preset)
   if(NOT DEFINED QSQ_PRESET_${preset}_WIDTH)
     message(FATAL_ERROR "unknown preset '${preset}' (config/params.json has: ${QSQ_PRESETS})")
   endif()
-  set(${out} -GWidth=${QSQ_PRESET_${preset}_WIDTH} -GLanes=${QSQ_PRESET_${preset}_LANES}
-             -GCodeBits=${QSQ_PRESET_${preset}_CODE_BITS} -GAccWidth=${QSQ_PRESET_${preset}_ACC_WIDTH}
-      PARENT_SCOPE)
+  set(g -GWidth=${QSQ_PRESET_${preset}_WIDTH} -GLanes=${QSQ_PRESET_${preset}_LANES}
+        -GCodeBits=${QSQ_PRESET_${preset}_CODE_BITS} -GAccWidth=${QSQ_PRESET_${preset}_ACC_WIDTH})
+  if(NOT QSQ_PRESET_${preset}_ROWS EQUAL 0)  # a qsq_grid preset
+    list(APPEND g -GRows=${QSQ_PRESET_${preset}_ROWS} -GSlots=${QSQ_PRESET_${preset}_SLOTS})
+  endif()
+  set(${out} ${g} PARENT_SCOPE)
 endfunction()
 
 if(NOT CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
@@ -149,7 +176,8 @@ set(W ${QSQ_PRESET_default_WIDTH})
 set(N ${QSQ_PRESET_default_LANES})
 set(B ${QSQ_PRESET_default_CODE_BITS})
 set(A ${QSQ_PRESET_default_ACC_WIDTH})
-foreach(k WIDTH_MIN WIDTH_MAX CODE_BITS_MIN CODE_BITS_MAX ACC_WIDTH_MIN ACC_WIDTH_MAX LANES_MIN LANES_MAX)
+foreach(k WIDTH_MIN WIDTH_MAX CODE_BITS_MIN CODE_BITS_MAX ACC_WIDTH_MIN ACC_WIDTH_MAX LANES_MIN LANES_MAX
+          ROWS_MIN ROWS_MAX SLOTS_MIN SLOTS_MAX)
   set(L_${k} ${QSQ_LIMIT_${k}})
 endforeach()
 set(QB ${QSQ_Q_BITS})
@@ -195,17 +223,24 @@ set(SV_PRESETS "")
 set(HLS_PRESETS "")
 foreach(p ${QSQ_PRESETS})
   _qsq_camel(P ${p})
-  set(v "${QSQ_PRESET_${p}_WIDTH}, ${QSQ_PRESET_${p}_LANES}, ${QSQ_PRESET_${p}_CODE_BITS}, ${QSQ_PRESET_${p}_ACC_WIDTH}")
+  set(v "${QSQ_PRESET_${p}_WIDTH}, ${QSQ_PRESET_${p}_LANES}, ${QSQ_PRESET_${p}_CODE_BITS}, ${QSQ_PRESET_${p}_ACC_WIDTH}, ${QSQ_PRESET_${p}_ROWS}, ${QSQ_PRESET_${p}_SLOTS}")
   string(APPEND CPP_PRESETS "inline constexpr ParamPreset k${P}{{${v}}, \"${p}\"};\n")
   string(APPEND CPP_PRESET_ASSERTS "static_assert(k${P}.valid());\n")
   if(NOT CPP_ALL STREQUAL "")
     string(APPEND CPP_ALL ", ")
   endif()
   string(APPEND CPP_ALL "k${P}")
-  string(APPEND HLS_PRESETS "using ${P}Config = ConfigFor<qsq::presets::k${P}>;\n")
+  if(QSQ_PRESET_${p}_ROWS EQUAL 0)
+    string(APPEND HLS_PRESETS "using ${P}Config = ConfigFor<qsq::presets::k${P}>;\n")
+  else()
+    string(APPEND HLS_PRESETS "using ${P}Config = GridConfigFor<qsq::presets::k${P}>;\n")
+  endif()
   if(p STREQUAL "default")
     set(pre "")
     string(APPEND SV_PRESETS "  // preset \"default\": the parameter defaults of qsq_array and of every leaf module\n")
+  elseif(p STREQUAL "grid")
+    set(pre "${P}")
+    string(APPEND SV_PRESETS "  // preset \"grid\": the parameter defaults of qsq_grid and qsq_grid_row\n")
   else()
     set(pre "${P}")
     string(APPEND SV_PRESETS "  // preset \"${p}\"\n")
@@ -213,7 +248,9 @@ foreach(p ${QSQ_PRESETS})
   string(APPEND SV_PRESETS "  localparam int unsigned ${pre}Width = ${QSQ_PRESET_${p}_WIDTH};\n"
                            "  localparam int unsigned ${pre}Lanes = ${QSQ_PRESET_${p}_LANES};\n"
                            "  localparam int unsigned ${pre}CodeBits = ${QSQ_PRESET_${p}_CODE_BITS};\n"
-                           "  localparam int unsigned ${pre}AccWidth = ${QSQ_PRESET_${p}_ACC_WIDTH};\n")
+                           "  localparam int unsigned ${pre}AccWidth = ${QSQ_PRESET_${p}_ACC_WIDTH};\n"
+                           "  localparam int unsigned ${pre}Rows = ${QSQ_PRESET_${p}_ROWS};\n"
+                           "  localparam int unsigned ${pre}Slots = ${QSQ_PRESET_${p}_SLOTS};\n")
 endforeach()
 
 # ---- C++ contract --------------------------------------------------------------------------------
@@ -248,6 +285,10 @@ inline constexpr int kAccWidthMin = @L_ACC_WIDTH_MIN@;
 inline constexpr int kAccWidthMax = @L_ACC_WIDTH_MAX@;
 inline constexpr int kLanesMin = @L_LANES_MIN@;
 inline constexpr int kLanesMax = @L_LANES_MAX@;
+inline constexpr int kRowsMin = @L_ROWS_MIN@;    // M of a qsq_grid
+inline constexpr int kRowsMax = @L_ROWS_MAX@;
+inline constexpr int kSlotsMin = @L_SLOTS_MIN@;  // in-place accumulators per grid row
+inline constexpr int kSlotsMax = @L_SLOTS_MAX@;
 }  // namespace limits
 
 // Shift-and-scale codebooks, by id: the value of the RTL's cfg_codebook_i (qsq_pkg::Codebook*)
@@ -297,12 +338,17 @@ static_assert((1 << kCodebookBits) >= kNumCodebooks);
 
 // The shape of one array: the four parameters of qsq_array (and of every model of it: the HLS
 // ArrayConfig, the SystemC model, the Verilated RTL's qsq::rtlsim::Geometry, the energy flow's
-// qsq::energy::ArrayShape) and what follows from them. Defaults: the "default" preset.
+// qsq::energy::ArrayShape) and what follows from them; for a 2-D qsq_grid also its rows (M) and
+// in-place accumulators per row (slots). Defaults: the "default" preset.
 struct Shape {
   int width = @W@;      // W: activation and decoded-weight width (signed two's complement)
-  int lanes = @N@;      // N: multiply lanes of the array
+  int lanes = @N@;      // N: multiply lanes of the array (columns of a grid)
   int code_bits = @B@;  // bits per weight code
   int acc_width = @A@;  // AccW: wrapping accumulator width
+  int rows = 0;         // M: filter rows of a qsq_grid; 0: the one-row qsq_array
+  int slots = 0;        // a grid row's in-place accumulators (output positions of a tile); 0 for qsq_array
+
+  constexpr bool grid() const { return rows > 0; }
 
   constexpr int qmax() const { return contract::qmax(width); }
   constexpr int rows_per_lane() const { return contract::qmax(width); }  // CSD lane: one row per digit pair
@@ -313,10 +359,13 @@ struct Shape {
   constexpr bool valid() const {
     return width >= limits::kWidthMin && width <= limits::kWidthMax && lanes >= limits::kLanesMin &&
            lanes <= limits::kLanesMax && code_bits >= limits::kCodeBitsMin && code_bits <= limits::kCodeBitsMax &&
-           acc_width >= limits::kAccWidthMin && acc_width <= limits::kAccWidthMax;
+           acc_width >= limits::kAccWidthMin && acc_width <= limits::kAccWidthMax &&
+           ((rows == 0 && slots == 0) || (rows >= limits::kRowsMin && rows <= limits::kRowsMax &&
+                                          slots >= limits::kSlotsMin && slots <= limits::kSlotsMax));
   }
   constexpr bool same_as(const Shape& o) const {
-    return width == o.width && lanes == o.lanes && code_bits == o.code_bits && acc_width == o.acc_width;
+    return width == o.width && lanes == o.lanes && code_bits == o.code_bits && acc_width == o.acc_width &&
+           rows == o.rows && slots == o.slots;
   }
 };
 
@@ -374,6 +423,10 @@ package qsq_pkg;
   localparam int unsigned AccWidthMax = @L_ACC_WIDTH_MAX@;
   localparam int unsigned LanesMin = @L_LANES_MIN@;
   localparam int unsigned LanesMax = @L_LANES_MAX@;
+  localparam int unsigned RowsMin = @L_ROWS_MIN@;
+  localparam int unsigned RowsMax = @L_ROWS_MAX@;
+  localparam int unsigned SlotsMin = @L_SLOTS_MIN@;
+  localparam int unsigned SlotsMax = @L_SLOTS_MAX@;
 
   // Configuration fields, wide enough for every width the limits allow:
   // q: 1..Qmax(W) keeps the q most significant non-zero CSD digits, 0 means exact;
@@ -393,8 +446,9 @@ file(WRITE "${SV}" "${PKG}")
 string(CONFIGURE [=[// @BANNER@
 //
 // Description: the HLS configuration of the hardware contract (qsq/contract.hpp): the codebook
-// ids as the kernels compare them and one ArrayConfig per preset of config/params.json.
-// Included by qsq_hls_config.hpp, after ArrayConfig and ConfigFor; not meant to be included alone.
+// ids as the kernels compare them and one ArrayConfig per preset of config/params.json (a
+// GridArrayConfig for a grid preset). Included by qsq_hls_config.hpp, after ArrayConfig,
+// ConfigFor and GridConfigFor; not meant to be included alone.
 // Usage: qsq_hls::DefaultConfig, qsq_hls::SmallConfig, qsq_hls::kPow2 (through qsq_hls_config.hpp)
 #pragma once
 

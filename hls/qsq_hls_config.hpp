@@ -1,7 +1,7 @@
 // Description: the configuration struct every qsq HLS kernel takes as its template parameter
 // (hls4ml style), built from the hardware contract (qsq/contract.hpp): the array's shape, Qmax
 // and the configuration field types come from there, the datapath widths follow from the shape.
-// The presets (DefaultConfig, SmallConfig, ...) and the codebook ids are generated with the
+// The presets (DefaultConfig, SmallConfig, GridConfig, ...: a GridArrayConfig for a grid preset) and the codebook ids are generated with the
 // contract into qsq_hls_params.hpp, included at the end.
 // Usage:
 //   using C = qsq_hls::ArrayConfig<8, 8, 3, 32>;      // or qsq_hls::DefaultConfig / SmallConfig
@@ -50,6 +50,20 @@ struct ArrayConfig {
 // The ArrayConfig of a shape of the contract (a preset, or any constexpr qsq::Shape object).
 template <const auto& S>
 using ConfigFor = ArrayConfig<S.width, S.lanes, S.code_bits, S.acc_width>;
+
+// A 2-D grid (qsq_grid): Rows filter rows of the row shape ArrayConfig<W, N, b, AccW> (so every
+// row kernel takes it as is), each with Slots in-place accumulators.
+template <int Width, int Lanes, int CodeBits, int AccWidth, int Rows, int Slots>
+struct GridArrayConfig : ArrayConfig<Width, Lanes, CodeBits, AccWidth> {
+  static constexpr qsq::Shape grid_shape{Width, Lanes, CodeBits, AccWidth, Rows, Slots};
+  static_assert(grid_shape.valid() && grid_shape.grid(), "M or slots outside the limits of config/params.json");
+  static constexpr int rows = Rows;
+  static constexpr int slots = Slots;
+};
+
+// The GridArrayConfig of a grid shape of the contract (a grid preset).
+template <const auto& S>
+using GridConfigFor = GridArrayConfig<S.width, S.lanes, S.code_bits, S.acc_width, S.rows, S.slots>;
 
 }  // namespace qsq_hls
 

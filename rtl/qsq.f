@@ -10,7 +10,11 @@ qsq_clock_gate.sv
 qsq_csa_tree.sv
 qsq_csd_recoder.sv
 qsq_decoder.sv
+qsq_digit_list.sv
 qsq_gated_reg.sv
+qsq_grid.sv
+qsq_grid_row.sv
 qsq_lane.sv
 qsq_pp_const.sv
 qsq_pp_rows.sv
+qsq_serial_lane.sv

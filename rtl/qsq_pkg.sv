@@ -32,11 +32,36 @@ package qsq_pkg;
   localparam int unsigned Lanes = 8;
   localparam int unsigned CodeBits = 3;
   localparam int unsigned AccWidth = 32;
+  localparam int unsigned Rows = 0;
+  localparam int unsigned Slots = 0;
+  // preset "grid": the parameter defaults of qsq_grid and qsq_grid_row
+  localparam int unsigned GridWidth = 8;
+  localparam int unsigned GridLanes = 8;
+  localparam int unsigned GridCodeBits = 3;
+  localparam int unsigned GridAccWidth = 32;
+  localparam int unsigned GridRows = 8;
+  localparam int unsigned GridSlots = 16;
+  // preset "grid-large"
+  localparam int unsigned GridLargeWidth = 8;
+  localparam int unsigned GridLargeLanes = 16;
+  localparam int unsigned GridLargeCodeBits = 3;
+  localparam int unsigned GridLargeAccWidth = 32;
+  localparam int unsigned GridLargeRows = 16;
+  localparam int unsigned GridLargeSlots = 16;
+  // preset "grid-small"
+  localparam int unsigned GridSmallWidth = 5;
+  localparam int unsigned GridSmallLanes = 3;
+  localparam int unsigned GridSmallCodeBits = 3;
+  localparam int unsigned GridSmallAccWidth = 20;
+  localparam int unsigned GridSmallRows = 3;
+  localparam int unsigned GridSmallSlots = 4;
   // preset "small"
   localparam int unsigned SmallWidth = 5;
   localparam int unsigned SmallLanes = 3;
   localparam int unsigned SmallCodeBits = 3;
   localparam int unsigned SmallAccWidth = 20;
+  localparam int unsigned SmallRows = 0;
+  localparam int unsigned SmallSlots = 0;
   // limits the generators and the golden model accept
   localparam int unsigned WidthMin = 4;
   localparam int unsigned WidthMax = 16;
@@ -46,6 +71,10 @@ package qsq_pkg;
   localparam int unsigned AccWidthMax = 48;
   localparam int unsigned LanesMin = 1;
   localparam int unsigned LanesMax = 64;
+  localparam int unsigned RowsMin = 1;
+  localparam int unsigned RowsMax = 64;
+  localparam int unsigned SlotsMin = 1;
+  localparam int unsigned SlotsMax = 64;
 
   // Configuration fields, wide enough for every width the limits allow:
   // q: 1..Qmax(W) keeps the q most significant non-zero CSD digits, 0 means exact;

@@ -40,5 +40,8 @@ struct LockstepResult {
 // Both throw std::runtime_error when the RTL is requested but was not built in.
 LockstepResult run_lockstep_default(const LockstepOptions& o);
 LockstepResult run_lockstep_small(const LockstepOptions& o);
+// The 2-D grid presets (lockstep_run_grid.cpp): QsqGridModel against the Verilated qsq_grid.
+LockstepResult run_lockstep_grid_small(const LockstepOptions& o);
+LockstepResult run_lockstep_grid(const LockstepOptions& o);
 
 }  // namespace qsq_tb

@@ -77,7 +77,7 @@ void print_table(const qsq_tb::LockstepOptions& o, const qsq::ParamPreset& prese
 int sc_main(int argc, char* argv[]) {
   qsq_tb::LockstepOptions o;
   bool json = false;
-  CLI::App app{"Lock-step co-simulation of qsq_array: the SystemC cycle-accurate model and the Verilated RTL "
+  CLI::App app{"Lock-step co-simulation of qsq_array (or, with a grid preset, qsq_grid): the SystemC cycle-accurate model and the Verilated RTL "
                "are driven with the same random stimulus (back-pressure on res_ready_i, gaps between valids, "
                "asynchronous resets mid-stream, q/p/codebook/bypass changes between layers); their outputs are "
                "compared every cycle and every result is scored against the golden model. Exit status 1 on any "
@@ -85,7 +85,7 @@ int sc_main(int argc, char* argv[]) {
                "qsq_lockstep"};
   app.add_option("--cycles", o.cycles, "clock cycles to simulate")->check(CLI::Range(1LL, 1LL << 40));
   app.add_option("--seed", o.seed, "seed of the random stimulus");
-  app.add_option("--preset", o.preset, "parameter preset of config/params.json")->check(CLI::IsMember({"default", "small"}));
+  app.add_option("--preset", o.preset, "parameter preset of config/params.json")->check(CLI::IsMember({"default", "small", "grid-small", "grid"}));
   app.add_option("--reset-every", o.reset_every, "mean cycles between asynchronous resets (0: never)")
       ->check(CLI::Range(0, 1 << 30));
   app.add_flag("--no-rtl", o.no_rtl, "drive the SystemC model alone (no Verilated RTL)");
@@ -106,9 +106,14 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);  // e.g. trace timescale notes
   try {
-    const bool small = o.preset == "small";
-    const qsq::ParamPreset& preset = small ? qsq::presets::kSmall : qsq::presets::kDefault;
-    const qsq_tb::LockstepResult r = small ? qsq_tb::run_lockstep_small(o) : qsq_tb::run_lockstep_default(o);
+    const qsq::ParamPreset* found = &qsq::presets::kDefault;
+    for (const auto& p : qsq::presets::kAll)
+      if (o.preset == p.name) found = &p;
+    const qsq::ParamPreset& preset = *found;
+    const qsq_tb::LockstepResult r = o.preset == "small"        ? qsq_tb::run_lockstep_small(o)
+                                     : o.preset == "grid-small" ? qsq_tb::run_lockstep_grid_small(o)
+                                     : o.preset == "grid"       ? qsq_tb::run_lockstep_grid(o)
+                                                                : qsq_tb::run_lockstep_default(o);
     const auto& s = r.stats;
     const long long mismatches = s.lockstep_mismatches + s.score_mismatches + s.model_score_mismatches;
     const double rate = r.seconds > 0 ? static_cast<double>(s.cycles) / r.seconds : 0.0;

@@ -8,13 +8,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "qsq/container.hpp"
 #include "qsq/net/int_engine.hpp"
 #include "qsq/net/torch_bridge.hpp"
+#include "qsq/grid.hpp"
 #include "qsq/schedule.hpp"
 #ifdef QSQ_TEST_RTL
 #include "qsq/rtlsim/array_sim.hpp"
+#include "qsq/rtlsim/grid_layer.hpp"
+#include "qsq/rtlsim/grid_sim.hpp"
 #include "qsq/rtlsim/layer_run.hpp"
 #endif
 
@@ -193,6 +197,51 @@ TEST_F(Trained, RealLeNetConvLayersThroughTheVerilatedArrayAreBitExact) {
           ASSERT_EQ(rtl.acc[k], golden[k]) << "layer " << net.layers[l].name << " q " << q << " image " << i << " out " << k;
         checked += golden.size();
       }
+    }
+  }
+  EXPECT_GT(checked, 0u);
+}
+
+// The same real activations through the Verilated 2-D grid (preset grid: M = 8 filter rows x
+// N = 8 lanes, 16 in-place slots) in the golden grid schedule, both lane organisations
+// (digit-parallel rows, digit-serial lanes), every level: bit-exact, and the RTL's cycle count is
+// the golden model's (one cycle per load, per beat, or per kept digit of a serial beat). Prints the
+// MACs per cycle of each level: the throughput side of each level.
+TEST_F(Trained, RealLeNetConvLayersThroughTheVerilatedGridAreBitExact) {
+  const auto act = qn::calibrate(*net_, *train_, 500);
+  const qsq::Network net = qn::build_network(*net_, act, qn::QuantizeOptions{});
+  const qn::IntEngine eng(net);
+  const qn::QuantizedInputs x = qn::quantize_inputs(net, test_->head(2));
+  std::size_t checked = 0;
+  for (const bool serial : {false, true}) {
+    auto sim = qsq::rtlsim::GridSim::create("grid", true, false, serial);
+    const qsq::Shape shape = sim->geometry();
+    for (int q = 1; q <= qsq::max_digits(net.width); ++q) {
+      const std::vector<qsq::Quality> lv{{q, 0}};
+      std::uint64_t macs = 0, cycles = 0;
+      for (int i = 0; i < x.count; ++i) {
+        const auto acts = eng.activations(x.image(i), lv);
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+          if (net.layers[l].kind != qsq::LayerKind::conv2d) continue;
+          const auto golden = qsq::scheduled_accumulators(net.layers[l], acts[l], 8, net.acc_width, {q, 0});
+          const auto rtl = qsq::rtlsim::run_grid_layer(*sim, net.layers[l], acts[l], {q, 0});
+          ASSERT_EQ(rtl.acc.size(), golden.size());
+          for (std::size_t k = 0; k < golden.size(); ++k)
+            ASSERT_EQ(rtl.acc[k], golden[k]) << "layer " << net.layers[l].name << " q " << q << " image " << i << " out " << k
+                                             << (serial ? " serial" : " parallel");
+          qsq::GridCost cost;
+          qsq::grid_layer_accumulators(net.layers[l], acts[l], shape, {q, 0}, qsq::LaneKind::csd, &cost,
+                                       serial ? qsq::LaneOrg::serial : qsq::LaneOrg::parallel);
+          EXPECT_GE(rtl.cycles, cost.cycles);
+          EXPECT_LE(rtl.cycles, cost.cycles + 3);
+          checked += golden.size();
+          macs += rtl.macs;
+          cycles += rtl.cycles;
+        }
+      }
+      std::cout << "grid " << (serial ? "digit-serial" : "digit-parallel") << " q=" << q << ": LeNet-5 conv layers, "
+                << x.count << " images: " << macs << " MACs in " << cycles << " cycles = "
+                << static_cast<double>(macs) / static_cast<double>(cycles) << " MACs/cycle\n";
     }
   }
   EXPECT_GT(checked, 0u);

@@ -177,6 +177,39 @@ class Checker {
       port(d, m, "act_psum_i", s.acc_width);
       port(d, m, "res_data_o", s.acc_width);
       expect(m, "RowsPerLane", param(m, "RowsPerLane"), exact ? 1 : s.rows_per_lane());
+    } else if (o == "qsq_grid") {
+      qsq::Shape s{static_cast<int>(param(m, "Width")), static_cast<int>(param(m, "Lanes")),
+                   static_cast<int>(param(m, "CodeBits")), static_cast<int>(param(m, "AccWidth"))};
+      s.rows = static_cast<int>(param(m, "Rows"));
+      s.slots = static_cast<int>(param(m, "Slots"));
+      expect(m, "grid shape within the limits", s.valid() && s.grid(), true);
+      typed_port(d, m, "cfg_q_i", "q_t", c::kQBits);
+      typed_port(d, m, "cfg_p_i", "p_t", c::kPBits);
+      typed_port(d, m, "cfg_codebook_i", "codebook_t", c::kCodebookBits);
+      port(d, m, "wld_codes_i", s.lanes * s.code_bits);
+      port(d, m, "wld_scale_i", s.width - 1);
+      port(d, m, "wld_plain_i", s.lanes * s.width);
+      port(d, m, "wld_rows_on_i", s.rows);
+      port(d, m, "act_data_i", s.lanes * s.width);
+      port(d, m, "res_data_o", s.rows * s.acc_width);
+      port(d, m, "res_rows_o", s.rows);
+    } else if (o == "qsq_grid_row") {
+      const int w = static_cast<int>(param(m, "Width"));
+      const long long lanes = param(m, "Lanes");
+      // Tree inputs: the lanes' pair rows (Qmax(W) each; one per lane when digit-serial, or one
+      // product), the row constant, the accumulator.
+      const bool serial = param(m, "Serial") != 0 && param(m, "ExactLane") == 0;
+      expect(m, "TreeInputs", param(m, "TreeInputs"),
+             exact_or(m, lanes + 1, serial ? lanes + 2 : lanes * c::qmax(w) + 2));
+      expect(m, "Digits (the digit list of a serial lane, Qmax(W))", param(m, "Digits"), c::qmax(w));
+      port(d, m, "res_o", param(m, "AccWidth"));
+    } else if (o == "qsq_digit_list") {
+      const int w = static_cast<int>(param(m, "Width"));
+      expect(m, "Digits (Qmax(W))", param(m, "Digits"), c::qmax(w));
+      port(d, m, "valid_o", c::qmax(w));
+      port(d, m, "neg_o", c::qmax(w));
+    } else if (o == "qsq_serial_lane") {
+      port(d, m, "row_o", param(m, "SumWidth"));
     } else if (o == "qsq_array_lane") {
       const int w = static_cast<int>(param(m, "Width"));
       const long long rows = exact_or(m, 1, c::qmax(w));
@@ -223,19 +256,29 @@ class Checker {
       expect(m, "Codebook" + n, param(m, "Codebook" + n), i);
     }
     for (const auto& p : qsq::presets::kAll) {
-      std::string pre = p.name;
-      pre[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(pre[0])));
+      // The generator's identifier of a preset: "grid-small" -> "GridSmall", "default" -> "".
+      std::string pre;
+      bool up = true;
+      for (const char* ch = p.name; *ch; ++ch) {
+        if (*ch == '-') { up = true; continue; }
+        pre += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(*ch))) : *ch;
+        up = false;
+      }
       if (pre == "Default") pre.clear();
       expect(m, pre + "Width", param(m, pre + "Width"), p.width);
       expect(m, pre + "Lanes", param(m, pre + "Lanes"), p.lanes);
       expect(m, pre + "CodeBits", param(m, pre + "CodeBits"), p.code_bits);
       expect(m, pre + "AccWidth", param(m, pre + "AccWidth"), p.acc_width);
+      expect(m, pre + "Rows", param(m, pre + "Rows"), p.rows);
+      expect(m, pre + "Slots", param(m, pre + "Slots"), p.slots);
     }
     namespace l = qsq::limits;
     const std::pair<const char*, int> lim[] = {{"WidthMin", l::kWidthMin},       {"WidthMax", l::kWidthMax},
                                                {"CodeBitsMin", l::kCodeBitsMin}, {"CodeBitsMax", l::kCodeBitsMax},
                                                {"AccWidthMin", l::kAccWidthMin}, {"AccWidthMax", l::kAccWidthMax},
-                                               {"LanesMin", l::kLanesMin},       {"LanesMax", l::kLanesMax}};
+                                               {"LanesMin", l::kLanesMin},       {"LanesMax", l::kLanesMax},
+                                               {"RowsMin", l::kRowsMin},         {"RowsMax", l::kRowsMax},
+                                               {"SlotsMin", l::kSlotsMin},       {"SlotsMax", l::kSlotsMax}};
     for (const auto& [n, v] : lim) expect(m, n, param(m, n), v);
   }
 
@@ -261,12 +304,14 @@ int main(int argc, char* argv[]) {
     }
     Checker c;
     std::string top;
-    bool exact = false;
+    bool exact = false, serial = false;
     for (const auto& m : d.modules) {
       if (m.top) {
         top = m.orig;
         auto it = m.vars.find("ExactLane");
         exact = it != m.vars.end() && it->second.value && *it->second.value != 0;
+        auto sit = m.vars.find("Serial");
+        serial = sit != m.vars.end() && sit->second.value && *sit->second.value != 0;
       }
       c.module(d, m);
     }
@@ -277,6 +322,14 @@ int main(int argc, char* argv[]) {
                                                                     "qsq_csd_recoder", "qsq_pp_rows"};
     else if (top == "qsq_lane") need = exact ? std::vector<std::string>{"qsq_lane"}
                                              : std::vector<std::string>{"qsq_lane", "qsq_csd_recoder", "qsq_pp_rows"};
+    else if (top == "qsq_grid") {
+      need = {"qsq_grid", "qsq_grid_row", "qsq_decoder"};
+      if (!exact) {
+        need.push_back("qsq_csd_recoder");
+        if (serial) need.insert(need.end(), {"qsq_digit_list", "qsq_serial_lane"});
+        else need.push_back("qsq_pp_rows");
+      }
+    }
     else if (top == "qsq_contract_probe") need = {"qsq_contract_probe"};
     else {
       std::cout << argv[i] << ": unexpected top module '" << top << "'\n";

@@ -29,6 +29,10 @@ inline constexpr int kAccWidthMin = 8;
 inline constexpr int kAccWidthMax = 48;
 inline constexpr int kLanesMin = 1;
 inline constexpr int kLanesMax = 64;
+inline constexpr int kRowsMin = 1;    // M of a qsq_grid
+inline constexpr int kRowsMax = 64;
+inline constexpr int kSlotsMin = 1;  // in-place accumulators per grid row
+inline constexpr int kSlotsMax = 64;
 }  // namespace limits
 
 // Shift-and-scale codebooks, by id: the value of the RTL's cfg_codebook_i (qsq_pkg::Codebook*)
@@ -81,12 +85,17 @@ static_assert((1 << kCodebookBits) >= kNumCodebooks);
 
 // The shape of one array: the four parameters of qsq_array (and of every model of it: the HLS
 // ArrayConfig, the SystemC model, the Verilated RTL's qsq::rtlsim::Geometry, the energy flow's
-// qsq::energy::ArrayShape) and what follows from them. Defaults: the "default" preset.
+// qsq::energy::ArrayShape) and what follows from them; for a 2-D qsq_grid also its rows (M) and
+// in-place accumulators per row (slots). Defaults: the "default" preset.
 struct Shape {
   int width = 8;      // W: activation and decoded-weight width (signed two's complement)
-  int lanes = 8;      // N: multiply lanes of the array
+  int lanes = 8;      // N: multiply lanes of the array (columns of a grid)
   int code_bits = 3;  // bits per weight code
   int acc_width = 32;  // AccW: wrapping accumulator width
+  int rows = 0;         // M: filter rows of a qsq_grid; 0: the one-row qsq_array
+  int slots = 0;        // a grid row's in-place accumulators (output positions of a tile); 0 for qsq_array
+
+  constexpr bool grid() const { return rows > 0; }
 
   constexpr int qmax() const { return contract::qmax(width); }
   constexpr int rows_per_lane() const { return contract::qmax(width); }  // CSD lane: one row per digit pair
@@ -97,10 +106,13 @@ struct Shape {
   constexpr bool valid() const {
     return width >= limits::kWidthMin && width <= limits::kWidthMax && lanes >= limits::kLanesMin &&
            lanes <= limits::kLanesMax && code_bits >= limits::kCodeBitsMin && code_bits <= limits::kCodeBitsMax &&
-           acc_width >= limits::kAccWidthMin && acc_width <= limits::kAccWidthMax;
+           acc_width >= limits::kAccWidthMin && acc_width <= limits::kAccWidthMax &&
+           ((rows == 0 && slots == 0) || (rows >= limits::kRowsMin && rows <= limits::kRowsMax &&
+                                          slots >= limits::kSlotsMin && slots <= limits::kSlotsMax));
   }
   constexpr bool same_as(const Shape& o) const {
-    return width == o.width && lanes == o.lanes && code_bits == o.code_bits && acc_width == o.acc_width;
+    return width == o.width && lanes == o.lanes && code_bits == o.code_bits && acc_width == o.acc_width &&
+           rows == o.rows && slots == o.slots;
   }
 };
 
@@ -110,10 +122,16 @@ struct ParamPreset : Shape {
 };
 
 namespace presets {
-inline constexpr ParamPreset kDefault{{8, 8, 3, 32}, "default"};
-inline constexpr ParamPreset kSmall{{5, 3, 3, 20}, "small"};
-inline constexpr ParamPreset kAll[] = {kDefault, kSmall};
+inline constexpr ParamPreset kDefault{{8, 8, 3, 32, 0, 0}, "default"};
+inline constexpr ParamPreset kGrid{{8, 8, 3, 32, 8, 16}, "grid"};
+inline constexpr ParamPreset kGridLarge{{8, 16, 3, 32, 16, 16}, "grid-large"};
+inline constexpr ParamPreset kGridSmall{{5, 3, 3, 20, 3, 4}, "grid-small"};
+inline constexpr ParamPreset kSmall{{5, 3, 3, 20, 0, 0}, "small"};
+inline constexpr ParamPreset kAll[] = {kDefault, kGrid, kGridLarge, kGridSmall, kSmall};
 static_assert(kDefault.valid());
+static_assert(kGrid.valid());
+static_assert(kGridLarge.valid());
+static_assert(kGridSmall.valid());
 static_assert(kSmall.valid());
 }  // namespace presets
 

@@ -44,7 +44,8 @@ nlohmann::json synth_json(double clock_ns, const std::string& liberty, const fs:
   // The same designs (same parameters, so the same cache entries) as `qsq energy` on the default
   // preset: a synth after an energy run, or the other way round, synthesizes them once.
   const bool default_shape = shape.width == defaults::kWidth && shape.lanes == defaults::kLanes &&
-                             shape.code_bits == defaults::kCodeBits && shape.acc_width == defaults::kAccWidth;
+                             shape.code_bits == defaults::kCodeBits && shape.acc_width == defaults::kAccWidth &&
+                             !shape.grid();
   j["shape"] = {{"width", shape.width}, {"lanes", shape.lanes}, {"code_bits", shape.code_bits}, {"acc_width", shape.acc_width}};
   auto array = [&](LaneKind lane) {
     Design d = array_variant(shape, /*gate=*/true, lane);
@@ -52,11 +53,28 @@ nlohmann::json synth_json(double clock_ns, const std::string& liberty, const fs:
     return d;
   };
   std::vector<Design> designs;
-  designs.push_back(array(LaneKind::csd));
-  if (!quick) {
-    designs.push_back(array(LaneKind::exact));
-    designs.push_back(lane_design(false, shape.width));
-    designs.push_back(lane_design(true, shape.width));
+  if (shape.grid()) {
+    // The 2-D grid (hierarchical synthesis): digit-parallel rows, the exact baseline, digit-serial rows.
+    j["shape"]["rows"] = shape.rows;
+    j["shape"]["slots"] = shape.slots;
+    auto grid = [&](LaneKind lane, bool serial) {
+      Design d = grid_variant(shape, /*gate=*/true, lane, serial);
+      d.label = std::string("qsq_grid ") + (lane == LaneKind::csd ? (serial ? "Serial=1" : "Serial=0") : "ExactLane=1") +
+                " GateEn=1";
+      return d;
+    };
+    designs.push_back(grid(LaneKind::csd, false));
+    if (!quick) {
+      designs.push_back(grid(LaneKind::exact, false));
+      designs.push_back(grid(LaneKind::csd, true));
+    }
+  } else {
+    designs.push_back(array(LaneKind::csd));
+    if (!quick) {
+      designs.push_back(array(LaneKind::exact));
+      designs.push_back(lane_design(false, shape.width));
+      designs.push_back(lane_design(true, shape.width));
+    }
   }
   j["designs"] = nlohmann::json::array();
   for (const auto& d : designs) {

@@ -40,6 +40,13 @@ std::string chparams(const Design& d) {
   return s;
 }
 
+// The same as arguments of the chparam command: " -set K V ..." (asic_grid.ys.in).
+std::string chparam_sets(const Design& d) {
+  std::string s;
+  for (const auto& [k, v] : d.params) s += " -set " + k + " " + v;
+  return s;
+}
+
 // The cache entry of one step: OUT/work/.../cache/<kind>-<hash>, published whole (atomic_file.hpp).
 fs::path entry_dir(const fs::path& work, const std::string& kind, const std::string& hash) {
   return flow::absolute_path(work) / "cache" / (kind + "-" + hash);
@@ -107,6 +114,24 @@ Design array_variant(const ArrayShape& s, bool gate, LaneKind lane) {
                            {"BoundLane", lane == LaneKind::bound ? "1" : "0"}});
 }
 
+Design grid_variant(const ArrayShape& s, bool gate, LaneKind lane, bool serial) {
+  if (!s.grid()) throw Error("grid_variant: the shape has no rows (not a grid preset)");
+  Design d = rtl_array_design({{"Width", std::to_string(s.width)},
+                               {"Lanes", std::to_string(s.lanes)},
+                               {"Rows", std::to_string(s.rows)},
+                               {"Slots", std::to_string(s.slots)},
+                               {"CodeBits", std::to_string(s.code_bits)},
+                               {"AccWidth", std::to_string(s.acc_width)},
+                               {"GateEn", gate ? "1" : "0"},
+                               {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
+                               {"BoundLane", lane == LaneKind::bound ? "1" : "0"},
+                               {"Serial", serial ? "1" : "0"}});
+  d.top = "qsq_grid";
+  d.label = "qsq_grid";
+  for (const auto& [k, v] : d.params) d.label += " " + k + "=" + v;
+  return d;
+}
+
 std::string design_hash(const Design& d, const std::string& extra) {
   std::string key = d.top + "\n" + extra + "\n" + tool_versions();
   for (const auto& f : d.sources) key += f.filename().string() + ":" + flow::hash_file(f) + "\n";
@@ -122,12 +147,15 @@ nlohmann::json AsicResult::to_json() const {
 
 AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& liberty) {
   const fs::path scripts = energy_source_dir() / "scripts";
-  const std::string tmpl = read_file(scripts / "asic.ys.in");
+  // The grid is synthesized hierarchically (one row module, abc once per module).
+  const bool grid = d.top == "qsq_grid";
+  const std::string tmpl = read_file(scripts / (grid ? "asic_grid.ys.in" : "asic.ys.in"));
   const std::string latch_map = read_file(scripts / "latch_map.v");
   const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty));
   const fs::path dir = flow::cached_dir(entry_dir(work, "asic", h), [&](const fs::path& tmp) {
     const std::string ys = expand_template(
-        tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", chparams(d)}, {"LIB", ys_quote(flow::absolute_path(liberty).string())},
+        tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", grid ? chparam_sets(d) : chparams(d)},
+               {"LIB", ys_quote(flow::absolute_path(liberty).string())},
                {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())},
                {"STAT", ys_quote((tmp / "stat.txt").string())}, {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
     write_file_atomic(tmp / "synth.ys", ys);

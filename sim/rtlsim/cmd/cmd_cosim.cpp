@@ -33,6 +33,11 @@ nlohmann::ordered_json cosim_json(const rtlsim::CosimReport& r) {
   j["lanes"] = g.lanes;
   j["code_bits"] = g.code_bits;
   j["acc_width"] = g.acc_width;
+  if (g.grid()) {
+    j["rows"] = g.rows;
+    j["slots"] = g.slots;
+    j["serial"] = g.serial;
+  }
   j["gate_en"] = g.gate_en;
   j["seed"] = r.options.seed;
   j["exhaustive"] = r.options.exhaustive;
@@ -59,9 +64,12 @@ nlohmann::ordered_json cosim_json(const rtlsim::CosimReport& r) {
 
 std::string cosim_table(const rtlsim::CosimReport& r) {
   const auto& g = r.geometry;
-  std::string s = fmt::format("qsq cosim: RTL qsq_array preset {} (W={}, N={}, {}-bit codes, AccW={}, GateEn={}), seed {}{}\n",
-                              g.preset, g.width, g.lanes, g.code_bits, g.acc_width, g.gate_en ? 1 : 0,
-                              r.options.seed, r.options.exhaustive ? ", exhaustive" : "");
+  const std::string top = g.grid() ? fmt::format("qsq_grid preset {} (M={}, slots={}, {}, ", g.preset, g.rows, g.slots,
+                                                  g.serial ? "digit-serial" : "digit-parallel")
+                                    : fmt::format("qsq_array preset {} (", g.preset);
+  std::string s = fmt::format("qsq cosim: RTL {}W={}, N={}, {}-bit codes, AccW={}, GateEn={}), seed {}{}\n", top,
+                              g.width, g.lanes, g.code_bits, g.acc_width, g.gate_en ? 1 : 0, r.options.seed,
+                              r.options.exhaustive ? ", exhaustive" : "");
   s += fmt::format("{:<18} {:>10} {:>10} {:>10} {:>8}\n", "part", "vectors", "mismatches", "cycles", "seconds");
   for (const auto& p : r.parts)
     s += fmt::format("{:<18} {:>10} {:>10} {:>10} {:>8.2f}\n", p.name, p.vectors, p.mismatches, p.cycles, p.seconds);
@@ -84,7 +92,7 @@ void register_cosim(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
       "cosim",
-      "Co-simulate the Verilated RTL (rtl/qsq_array, rtl/qsq_lane) against the golden model.\n"
+      "Co-simulate the Verilated RTL (rtl/qsq_array, rtl/qsq_lane; rtl/qsq_grid with a grid preset) against the golden model.\n"
       "Drives weight loads and N-term dot products with random back-pressure and valid gaps and scores "
       "every result against qsq::qs_weight / codebook decode / wrap_acc. With --exhaustive: every signed "
       "8-bit (a, w) pair at every quality level through qsq_lane and through the array (decoder bypassed), "
@@ -96,8 +104,9 @@ void register_cosim(CLI::App& app) {
   cmd->add_option("--seed", o->c.seed, "seed of operands and traffic")->capture_default_str();
   cmd->add_option("--preset", o->c.preset, "RTL parameter preset (config/params.json)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"default", "small"}));
-  cmd->add_flag("--no-gate", o->no_gate, "use the model built with GateEn = 0 (default preset only)");
+      ->check(CLI::IsMember({"default", "small", "grid-small", "grid", "grid-large"}));
+  cmd->add_flag("--serial", o->c.serial, "grid presets: the digit-serial lanes (qsq_grid Serial = 1)");
+  cmd->add_flag("--no-gate", o->no_gate, "use the model built with GateEn = 0 (default and grid-small presets)");
   cmd->add_option("--stall", o->c.res_stall, "probability of res_ready low per cycle")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.95));
@@ -109,7 +118,8 @@ void register_cosim(CLI::App& app) {
   cmd->callback([o] {
     auto c = o->c;
     c.gate_en = !o->no_gate;
-    if (!c.gate_en && c.preset != "default") throw Failure("--no-gate is built for the default preset only");
+    if (!c.gate_en && c.preset != "default" && c.preset != "grid-small")
+      throw Failure("--no-gate is built for the default and grid-small presets only");
     if (!c.gate_en && !c.trace.empty()) throw Failure("--trace needs the gated model (drop --no-gate)");
     if (!c.trace.empty()) {
       const auto dir = std::filesystem::absolute(c.trace).parent_path();

@@ -9,6 +9,7 @@
 #include "qsq/bits.hpp"
 #include "qsq/csd.hpp"
 #include "qsq/error.hpp"
+#include "qsq/rtlsim/grid_cosim.hpp"
 #include "qsq/rtlsim/lane_sim.hpp"
 #include "qsq/transaction.hpp"
 
@@ -224,6 +225,8 @@ void random_part(CosimReport& rep, ArraySim& sim, std::mt19937_64& rng) {
 }  // namespace
 
 CosimReport run_cosim(const CosimOptions& o) {
+  if (is_grid_preset(o.preset)) return run_grid_cosim(o);
+  if (o.serial) throw Error("--serial needs a grid preset (grid-small, grid)");
   CosimReport rep;
   rep.options = o;
   auto sim = ArraySim::create(o.preset, o.gate_en);

@@ -71,6 +71,9 @@ FpgaResult synth_xilinx(const Design& d, const fs::path& work);
 // qsq_array of shape `s` with clock gating on or off and the given lanes (the RTL parameters
 // GateEn, ExactLane, BoundLane): the designs run_energy measures and qsq synth reports.
 Design array_variant(const ArrayShape& s, bool gate, LaneKind lane);
+// qsq_grid of a grid shape (s.grid()): the same lane kinds, and the digit-serial rows (Serial = 1).
+// synth_asic synthesizes it hierarchically (scripts/asic_grid.ys.in: the row once, M instances).
+Design grid_variant(const ArrayShape& s, bool gate, LaneKind lane, bool serial = false);
 
 std::string design_hash(const Design& d, const std::string& extra);
 

@@ -35,6 +35,7 @@ struct Geometry : Shape {
   std::string preset;
   bool gate_en = true;
   bool exact_lane = false;
+  bool serial = false;  // qsq_grid only: digit-serial lanes (Serial = 1)
 };
 
 // The transactions are the golden transaction model's (qsq/transaction.hpp): a WeightLoad of

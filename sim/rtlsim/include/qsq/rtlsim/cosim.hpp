@@ -23,6 +23,7 @@ namespace qsq::rtlsim {
 struct CosimOptions {
   std::string preset = "default";   // "default" | "small"
   bool gate_en = true;
+  bool serial = false;              // grid presets: the digit-serial lanes (qsq_grid Serial = 1)
   bool exhaustive = false;
   std::uint64_t vectors = 20000;    // random dot products (at least 100 000 when exhaustive)
   std::uint64_t seed = 1;
