@@ -12,10 +12,7 @@
 
 namespace qsq::energy {
 
-namespace {
-
-// Cell models from the liberty, with toggle coverage off (only the netlist's nets are counted).
-fs::path cell_models(const std::string& liberty, const fs::path& work) {
+fs::path liberty_cell_models(const std::string& liberty, const fs::path& work) {
   const fs::path scripts = energy_source_dir() / "scripts";
   const std::string tmpl = read_file(scripts / "cells.ys.in");
   const std::string h = flow::hash_hex(tmpl + flow::hash_file(liberty) + flow::external_tool_version("yosys"));
@@ -27,12 +24,10 @@ fs::path cell_models(const std::string& liberty, const fs::path& work) {
   return dir / "osu_cells.v";
 }
 
-}  // namespace
-
 GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& liberty, const fs::path& work) {
   const fs::path driver = energy_source_dir() / "driver" / "energy_driver.cpp";
   const fs::path vlt = energy_source_dir() / "scripts" / "coverage.vlt";
-  const fs::path cells = cell_models(liberty, work);
+  const fs::path cells = liberty_cell_models(liberty, work);
   const std::string define = kind == DriverKind::array ? "QSQ_DRIVER_ARRAY" : "QSQ_DRIVER_MULT";
   // The driver includes the golden model's bit fields (qsq/bits.hpp) and nothing else of qsq.
   const fs::path model_include = source_root() / "model" / "include";

@@ -3,6 +3,7 @@
 // measurement of the dump. Every step checks what Icarus would otherwise get wrong silently.
 #include "qsq/energy/icarus.hpp"
 
+#include "qsq/energy/gatesim.hpp"
 #include "qsq/energy/sdf.hpp"
 
 #include <algorithm>
@@ -69,15 +70,11 @@ std::string with_specify(const std::string& models, const Liberty& lib) {
 }
 
 fs::path icarus_cells(const Liberty& lib, const fs::path& work) {
-  const fs::path scripts = energy_source_dir() / "scripts";
-  const std::string tmpl = read_file(scripts / "cells.ys.in");
-  const std::string h = flow::hash_hex(tmpl + flow::hash_file(lib.path) + flow::external_tool_version("yosys") +
-                                       flow::code_unit_hash("energy"));
+  // Yosys's models of the liberty (shared with the Verilated simulators), with specify blocks added.
+  const fs::path base = liberty_cell_models(lib.path, work);
+  const std::string h = flow::hash_hex(flow::hash_file(base) + flow::code_unit_hash("energy"));
   const fs::path dir = flow::cached_dir(flow::absolute_path(work) / "cache" / ("icarus-cells-" + h), [&](const fs::path& tmp) {
-    write_file_atomic(tmp / "cells.ys", expand_template(tmpl, {{"LIB", ys_quote(flow::absolute_path(lib.path).string())},
-                                                               {"CELLS", ys_quote((tmp / "yosys_cells.v").string())}}));
-    run_tool("yosys -q -s " + shell_quote((tmp / "cells.ys").string()), tmp / "yosys.log", "yosys cell models for Icarus");
-    write_file_atomic(tmp / "icarus_cells.v", with_specify(read_file(tmp / "yosys_cells.v"), lib));
+    write_file_atomic(tmp / "icarus_cells.v", with_specify(read_file(base), lib));
   });
   return dir / "icarus_cells.v";
 }

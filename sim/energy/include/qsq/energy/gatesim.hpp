@@ -25,6 +25,11 @@ struct GateSim {
   bool cached = false;        // reused an earlier build
   double build_seconds = 0;   // 0 when cached
 };
+// Functional Verilog models of every cell of the liberty, written by Yosys (`scripts/cells.ys.in`),
+// cached under work/cache/cells-<key>/osu_cells.v; the Verilated simulators and the Icarus check
+// both start from them.
+fs::path liberty_cell_models(const std::string& liberty, const fs::path& work);
+
 GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& liberty, const fs::path& work);
 
 struct BlockResult {
