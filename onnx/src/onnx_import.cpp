@@ -224,7 +224,14 @@ net::FloatNet Reader::run(std::optional<Shape3> given) {
   }
   for (int i = 0; i < g.node_size(); ++i) {
     const auto& n = g.node(i);
-    const std::string name = n.name().empty() ? "#" + std::to_string(i) + (n.output_size() ? " -> " + n.output(0) : "") : n.name();
+    // An unnamed node is named by its index and first output (appended piecewise: GCC 12's
+    // -Wrestrict misfires on "#" + std::to_string(i)).
+    std::string name = n.name();
+    if (name.empty()) {
+      name = '#';
+      name += std::to_string(i);
+      if (n.output_size()) name += " -> " + n.output(0);
+    }
     where_ = label_ + ": node '" + name + "' (" + n.op_type() + ")";
     const bool std_domain = n.domain().empty() || n.domain() == "ai.onnx";
     const bool quant = is_qonnx_domain(n.domain()) && n.op_type() == "Quant";
