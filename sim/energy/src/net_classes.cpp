@@ -68,13 +68,9 @@ std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const 
     if (n.is_const(static_cast<int>(k))) cls[k] = NetClass::constant;
     else if (ni.clock || ni.gated_clock) cls[k] = NetClass::registers_clock;
     else if (ni.driver_inst < 0) cls[k] = NetClass::input_ports;
-    else if (cell[static_cast<size_t>(ni.driver_inst)]->sequential) {
-      cls[k] = NetClass::registers_clock;
-      // Any alias of the register's output may carry the lane's name.
-      const int lane = lane_of(n.net_names[k]);
-      if (lane >= 0) lanes[k] = std::uint64_t{1} << (lane % 64);
-    }
+    else if (cell[static_cast<size_t>(ni.driver_inst)]->sequential) cls[k] = NetClass::registers_clock;
   }
+  // Lane registers: any name of a register's output net (aliases included) may carry the lane.
   for (const auto& [name, id] : n.net_ids) {
     const int lane = lane_of(name);
     if (lane >= 0 && cls[static_cast<size_t>(id)] == NetClass::registers_clock && !pm.nets()[static_cast<size_t>(id)].clock)
