@@ -302,14 +302,28 @@ json trace_run(StageContext& ctx) {
   a.trace_images = 1;
   json r = net::run_export(a);
   ctx.add_output(a.trace);
+  // The 2-D grid's real workload (qsq energy --preset grid): every conv layer of both networks.
+  std::vector<std::pair<std::string, std::string>> nets;
+  for (const auto& e : kExperiments)
+    nets.emplace_back((stage_dir(ctx, "net-quantize") / fmt::format("{}-pow2-search.qsq", e.net)).string(), e.data);
+  const std::string grid_trace = (ctx.out_dir / "operands-grid.trace").string();
+  const json g = net::write_grid_trace(nets, {}, "grid", 1, grid_trace);
+  r.update(g);
+  ctx.add_output(grid_trace);
   return r;
 }
 
 std::string trace_md(const json& j, const StageContext&) {
-  return fmt::format("$readmemh files of {} for {} lanes in `{}`; operand trace ({}) in `{}` (the `real` workload of "
+  std::string s = fmt::format("$readmemh files of {} for {} lanes in `{}`; operand trace ({}) in `{}` (the `real` workload of "
                      "`qsq energy`). Command: `qsq export {} -o DIR --trace out/operands.trace`.\n",
                      j["file"].get<std::string>(), j["lanes"].get<int>(), j["out"].get<std::string>(),
                      j["trace_workload"].get<std::string>(), j["trace"].get<std::string>(), j["file"].get<std::string>());
+  if (j.contains("grid_trace"))
+    s += fmt::format("\nGrid trace for preset {} ({}) in `{}` (the `real` workload of `qsq energy --preset {}`). Command, per "
+                     "network: `qsq export NET.qsq --data DATA --grid-trace FILE --grid-preset {}`.\n",
+                     j["grid_preset"].get<std::string>(), j["grid_trace_workload"].get<std::string>(),
+                     j["grid_trace"].get<std::string>(), j["grid_preset"].get<std::string>(), j["grid_preset"].get<std::string>());
+  return s;
 }
 
 }  // namespace
@@ -330,7 +344,7 @@ void register_net_flow() {
       {"net-train", "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)", {}, train_run, train_md},
       {"net-quantize", "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices", {"net-train"},
        quantize_run, quantize_md},
-      {"net-trace", "Networks: RTL export and operand trace of LeNet-5's conv layers", {"net-quantize"}, trace_run, trace_md},
+      {"net-trace", "Networks: RTL export and operand traces (LeNet-5's conv layers; the grid's: LeNet-5's and ConvNet's)", {"net-quantize"}, trace_run, trace_md},
       {"net-finetune", "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)", {"net-train"},
        finetune_run, finetune_md},
       {"net-eval", "Networks: bit-exact accuracy per quality level, zeros and memory",

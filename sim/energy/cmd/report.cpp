@@ -178,6 +178,9 @@ std::string ratio_line(const nlohmann::json& r) {
   if (r.contains("gating_saving_mid"))
     s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
                      r["gating_saving_mid"]["q"].get<int>());
+  if (r.contains("serial"))
+    s += fmt::format("; digit-serial rows: exact {:.3f}, lowest {:.3f}", r["serial"]["exact_over_baseline"].get<double>(),
+                     r["serial"]["lowest_over_baseline"].get<double>());
   return s;
 }
 
@@ -198,11 +201,19 @@ std::string class_shares(const nlohmann::json& m) {
 
 std::string energy_table(const nlohmann::json& j) {
   const bool t = timed(j);
-  std::string s = fmt::format("Workload {} (seed {}), library {}, clock {} ns, {} cycles per level (pJ per MAC), {}\n",
-                              j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(), j["library"].get<std::string>(),
-                              j["clock_ns"].get<double>(), j["cycles_per_level"].get<std::uint64_t>(), simulation_name(j));
-  s += fmt::format("{:<14} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}", "level", "pJ/MAC", "ungated", "saving",
-                   "internal", "switching", "clk+flops", "toggles/MAC");
+  const bool grid = j.value("design", "") == "qsq_grid";
+  const auto& sh = j["shape"];
+  const std::string design =
+      grid ? fmt::format("qsq_grid M={} x N={} ({} slots)", sh["rows"].get<int>(), sh["lanes"].get<int>(), sh["slots"].get<int>())
+           : fmt::format("qsq_array N={}", sh["lanes"].get<int>());
+  std::string s = fmt::format("{} W={}: workload {} (seed {}), library {}, clock {} ns, {} (pJ per MAC), {}\n", design,
+                              sh["width"].get<int>(), j["workload"].get<std::string>(), j["seed"].get<std::uint64_t>(),
+                              j["library"].get<std::string>(), j["clock_ns"].get<double>(),
+                              grid && j["workload"] == "real" ? std::string("the whole trace per level")
+                                                              : fmt::format("{} cycles per level", j["cycles_per_level"].get<std::uint64_t>()),
+                              simulation_name(j));
+  s += fmt::format("{:<14} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12} {:>8}", "level", "pJ/MAC", "ungated", "saving",
+                   "internal", "switching", "clk+flops", "toggles/MAC", "MAC/cyc");
   if (t) s += fmt::format(" {:>11} {:>8}  {}", "zero-delay", "glitch", "glitch share by class");
   s += "\n";
   auto extra = [&](const nlohmann::json& m) {
@@ -216,15 +227,26 @@ std::string energy_table(const nlohmann::json& j) {
     s += fmt::format("{:<14} {:>10.4f} {:>12.4f} {:>9.1f}% {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}",
                      fmt::format("q={} p={}", l["q"].get<int>(), l["p"].get<int>()), g, u, 100.0 * (1.0 - g / u), sp["internal"].get<double>(),
                      sp["switching"].get<double>(), sp["clock_and_flops"].get<double>(), l["toggles_per_mac"].get<double>());
-    s += extra(l) + "\n";
+    s += fmt::format(" {:>8.2f}", l.value("macs_per_cycle", 0.0)) + extra(l) + "\n";
+  }
+  // The grid's digit-serial rows: fewer kept digits, fewer cycles per beat.
+  for (const auto& l : j["levels"]) {
+    if (!l.contains("serial")) continue;
+    const auto& m = l["serial"];
+    const auto& sp = m["split_pj_per_mac"];
+    s += fmt::format("{:<14} {:>10.4f} {:>12} {:>10} {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f} {:>8.2f}",
+                     fmt::format("serial q={}", l["q"].get<int>()), m["pj_per_mac"].get<double>(), "", "",
+                     sp["internal"].get<double>(), sp["switching"].get<double>(), sp["clock_and_flops"].get<double>(),
+                     m["toggles_per_mac"].get<double>(), m["macs_per_cycle"].get<double>());
+    s += extra(m) + "\n";
   }
   for (const char* k : {"baseline", "plain_ungated", "bound"}) {
     if (!j.contains(k)) continue;
     const auto& b = j[k];
     const auto& sp = b["split_pj_per_mac"];
-    s += fmt::format("{:<14} {:>10.4f} {:>12} {:>10} {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f}", k, b["pj_per_mac"].get<double>(),
+    s += fmt::format("{:<14} {:>10.4f} {:>12} {:>10} {:>10.4f} {:>10.4f} {:>10.4f} {:>12.1f} {:>8.2f}", k, b["pj_per_mac"].get<double>(),
                      "", "", sp["internal"].get<double>(), sp["switching"].get<double>(),
-                     sp["clock_and_flops"].get<double>(), b["toggles_per_mac"].get<double>());
+                     sp["clock_and_flops"].get<double>(), b["toggles_per_mac"].get<double>(), b.value("macs_per_cycle", 0.0));
     s += extra(b) + "\n";
   }
   if (j.contains("ratios")) s += (t ? "SDF-timed: " : "") + ratio_line(j["ratios"]) + "\n";
