@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "cmd_net.hpp"
+#include "accuracy_energy.hpp"
 #include "net_experiments.hpp"
 #include "qsq/net/dataset.hpp"
 
@@ -261,10 +262,19 @@ json tune_run(StageContext& ctx) {
       out["runs"].push_back(r);
     }
   }
+  // Accuracy against measured energy per MAC, per level and for the mix: the one-row array (the
+  // energy stage) and the 2-D grid (energy-grid).
+  if (ctx.has_upstream("net-eval")) {
+    const json none;
+    const json& e1 = ctx.has_upstream("energy") ? ctx.upstream("energy") : none;
+    const json& e2 = ctx.has_upstream("energy-grid") ? ctx.upstream("energy-grid") : none;
+    out["accuracy_energy"] =
+        net::accuracy_energy(ctx.upstream("net-eval"), {{"one-row array", &e1}, {"grid M=N=8", &e2}}, out["runs"]);
+  }
   return out;
 }
 
-std::string tune_md(const json& j, const StageContext&) {
+std::string tune_md(const json& j, const StageContext& ctx) {
   std::string s = j["quick"].get<bool>() ? "**Quick mode: 500 validation and 1000 test images.**\n\n" : "";
   if (j["runs"].empty()) return s;
   const json& r0 = j["runs"][0];
@@ -288,6 +298,7 @@ std::string tune_md(const json& j, const StageContext&) {
       s += fmt::format(" {:.3f}x |\n", r["cost_ratio"].get<double>());
   }
   if (measured && r0.contains("energy_source")) s += "\nEnergy per MAC per level: " + r0["energy_source"].get<std::string>() + ".\n";
+  if (j.contains("accuracy_energy")) s += net::accuracy_energy_markdown(j["accuracy_energy"], ctx.out_dir);
   return s;
 }
 
@@ -350,7 +361,7 @@ void register_net_flow() {
       {"net-eval", "Networks: bit-exact accuracy per quality level, zeros and memory",
        {"net-train", "net-quantize", "net-finetune"}, eval_run, eval_md},
       {"net-tune", "Networks: per-layer quality within a 0.5-point budget, at the measured energy per MAC",
-       {"net-quantize", "net-finetune", "energy"}, tune_run, tune_md},
+       {"net-quantize", "net-finetune", "net-eval", "energy", "energy-grid"}, tune_run, tune_md},
   };
   for (const auto& n : net_stages)
     flow::add_stage({.name = n.name,

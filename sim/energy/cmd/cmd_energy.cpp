@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli.hpp"
+#include "qsq/contract.hpp"
 #include "qsq/defaults.hpp"
 #include "qsq/energy/compare_mult.hpp"
 #include "qsq/energy/energy_flow.hpp"
@@ -269,6 +270,45 @@ void add_stages() {
         e.cycles = ctx.quick ? 1000 : 10000;
         e.saif_dir = ctx.work_dir / "saif";
         e.delays = qe::Delays::sdf;  // the figures a power engineer signs; zero delay is reported beside them
+        try {
+          return qe::run_energy(e).to_json();
+        } catch (const qsq::Error& ex) {
+          throw Failure(ex.what());
+        }
+      },
+      .markdown = [](const nlohmann::json& j, const StageContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
+  // The 2-D grid (preset grid) on the grid trace of the net-trace stage: every conv layer of
+  // LeNet-5 and of the ConvNet, one image each, replayed whole, by the same method (SDF-timed,
+  // zero delay beside it). Quick mode (CI) measures grid-small on 1000 stationary cycles at zero
+  // delay instead: its point is that the stage runs cold, not the figures.
+  flow::add_stage({
+      .name = "energy-grid",
+      .title = "Energy per MAC and MACs per cycle of the 2-D grid against quality level (both lane organisations)",
+      .after = {"net-trace"},
+      .code = {"energy"},
+      .tools = {"yosys", "verilator", "sta"},
+      .params = [=](const StageContext& ctx) {
+        std::string key = "liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
+                          source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
+        if (ctx.has_upstream("net-trace") && ctx.upstream("net-trace").contains("grid_trace"))
+          key += "trace " + hash_file(ctx.upstream("net-trace").at("grid_trace").get<std::string>());
+        return key;
+      },
+      .run = [](StageContext& ctx) {
+        qe::EnergyOptions e;
+        e.work = ctx.out_dir / "work" / "energy";
+        e.shape = qsq::presets::kGrid;
+        e.workload = "stationary";
+        e.cycles = 10000;
+        e.delays = qe::Delays::sdf;
+        if (ctx.quick) {
+          e.shape = qsq::presets::kGridSmall;
+          e.cycles = 1000;
+          e.delays = qe::Delays::zero;
+        } else if (ctx.has_upstream("net-trace") && ctx.upstream("net-trace").contains("grid_trace")) {
+          e.workload = "real";
+          e.trace = ctx.upstream("net-trace").at("grid_trace").get<std::string>();
+        }
         try {
           return qe::run_energy(e).to_json();
         } catch (const qsq::Error& ex) {
