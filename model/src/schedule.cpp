@@ -6,6 +6,8 @@ namespace qsq {
 
 void for_each_step(const Layer& layer, int lanes, const std::function<void(const Step&)>& fn) {
   require_range("lanes", lanes, limits::kLanesMin, limits::kLanesMax);
+  if (!is_mac(layer.kind))
+    throw Error("layer '" + layer.name + "': an " + layer_kind_name(layer.kind) + " layer has no MACs to schedule on the lanes");
   const int chunks = num_chunks(layer, lanes), positions = num_positions(layer);
   for (int f = 0; f < layer.out_channels; ++f) {
     for (int j = 0; j < chunks; ++j) {
@@ -32,13 +34,20 @@ void chunk_codes(const Layer& layer, int filter, int chunk, std::span<std::uint8
   }
 }
 
-void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int pos, int chunk,
+void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int filter, int pos, int chunk,
                        std::span<std::int32_t> out) {
   const int fan = layer.fan_in(), n = static_cast<int>(out.size());
   for (int i = 0; i < n; ++i) {
     const int t = chunk * n + i;
-    out[i] = t < fan ? gather(layer, input, pos, t) : 0;
+    out[i] = t < fan ? gather(layer, input, filter, pos, t) : 0;
   }
+}
+
+void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int pos, int chunk,
+                       std::span<std::int32_t> out) {
+  if (layer.kind == LayerKind::depthwise)
+    throw Error("layer '" + layer.name + "': a depthwise layer's activations depend on the filter");
+  chunk_activations(layer, input, 0, pos, chunk, out);
 }
 
 std::vector<std::int64_t> scheduled_accumulators(const Layer& layer, std::span<const std::int32_t> input,
@@ -56,7 +65,7 @@ std::vector<std::int64_t> scheduled_accumulators(const Layer& layer, std::span<c
     }
     auto& slot = acc[static_cast<std::size_t>(s.filter) * positions + s.position];
     const std::int64_t psum = s.chunk == 0 ? wrap_acc(layer.bias[s.filter], acc_width) : slot;
-    slot = dot_result(held, chunk_beat(layer, input, s.position, s.chunk, lanes, psum), acc_width);
+    slot = dot_result(held, chunk_beat(layer, input, s.filter, s.position, s.chunk, lanes, psum), acc_width);
   });
   return acc;
 }
