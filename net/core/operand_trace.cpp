@@ -17,7 +17,8 @@ std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs
   std::vector<int> layers = o.layers;
   if (layers.empty())
     for (std::size_t i = 0; i < net.layers.size(); ++i)
-      if (net.layers[i].kind == LayerKind::conv2d) layers.push_back(static_cast<int>(i));
+      if (net.layers[i].kind == LayerKind::conv2d || net.layers[i].kind == LayerKind::depthwise)
+        layers.push_back(static_cast<int>(i));
   int code_bits = defaults::kCodeBits;
   CodebookId cb = CodebookId::pow2;
   for (int li : layers) {
@@ -50,7 +51,7 @@ std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs
         }
         auto& ps = psum[static_cast<std::size_t>(s.position)];
         if (s.chunk == 0) ps = L.bias[static_cast<std::size_t>(s.filter)];
-        const DotBeat beat = chunk_beat(L, in, s.position, s.chunk, o.lanes, ps);
+        const DotBeat beat = chunk_beat(L, in, s.filter, s.position, s.chunk, o.lanes, ps);
         out.beat(beat);
         ps = predict_dot(w, beat, exact, net.acc_width);
       });
