@@ -31,13 +31,13 @@ struct RawOp {
   std::string name;            // module name in the file, for error messages
   int in = 0, out = 0;         // conv: channels; linear: features; batchnorm: channels (in)
   int kernel = 1, stride = 1, pad = 0;  // conv / maxpool / avgpool (square; avgpool kernel 0 = global)
-  int group = 1;               // conv: 1, or in == out (depthwise: weight [out][1][k][k])
-  int second = -1;             // add: index in the op list of the op whose output it adds; -1: the network input
-  float clip = 6.0f;           // relu6: the upper bound
   std::vector<float> weight;   // conv [out][in][k][k]; linear [out][in]; batchnorm gamma
   std::vector<float> bias;     // conv/linear (may be empty: no bias); batchnorm beta
   std::vector<float> mean, var;  // batchnorm running statistics
   double eps = 1e-5;
+  int group = 1;               // conv: 1, or in == out (depthwise: weight [out][1][k][k])
+  int second = -1;             // add: index in the op list of the op whose output it adds; -1: the network input
+  float clip = 6.0f;           // relu6: the upper bound
 };
 
 // A conv, depthwise or linear layer with BatchNorm folded in, or an add, followed by an
