@@ -50,6 +50,31 @@ void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, 
   chunk_activations(layer, input, 0, pos, chunk, out);
 }
 
+Layer depthwise_channel(const Layer& layer, int channel) {
+  if (layer.kind != LayerKind::depthwise) throw Error("layer '" + layer.name + "': depthwise_channel of a " + layer_kind_name(layer.kind) + " layer");
+  require_range("channel", channel, 0, layer.out_channels - 1);
+  Layer c = layer;
+  c.name = layer.name + "[" + std::to_string(channel) + "]";
+  c.kind = LayerKind::conv2d;
+  c.in.c = 1;
+  c.out_channels = 1;
+  const auto fan = static_cast<std::size_t>(layer.fan_in()), from = static_cast<std::size_t>(channel) * fan;
+  auto row = [&](const auto& v) { return v.empty() ? v : std::decay_t<decltype(v)>(v.begin() + from, v.begin() + from + fan); };
+  c.codes = row(layer.codes);
+  c.plain = row(layer.plain);
+  if (!layer.scales.empty()) c.scales = {layer.scales[static_cast<std::size_t>(channel)]};
+  c.bias = {layer.bias[static_cast<std::size_t>(channel)]};
+  return c;
+}
+
+std::vector<std::int32_t> channel_plane(const Layer& layer, std::span<const std::int32_t> input, int channel) {
+  const auto plane = static_cast<std::size_t>(layer.in.h) * layer.in.w;
+  if (input.size() != static_cast<std::size_t>(layer.in.size())) throw Error("layer '" + layer.name + "': input size does not match");
+  require_range("channel", channel, 0, layer.in.c - 1);
+  const auto first = input.begin() + static_cast<std::ptrdiff_t>(plane * static_cast<std::size_t>(channel));
+  return {first, first + static_cast<std::ptrdiff_t>(plane)};
+}
+
 std::vector<std::int64_t> scheduled_accumulators(const Layer& layer, std::span<const std::int32_t> input,
                                                  int lanes, int acc_width, Quality q) {
   if (q.q < 1) throw Error("scheduled_accumulators: the quality level must be resolved (q >= 1)");

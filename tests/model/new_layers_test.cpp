@@ -138,6 +138,31 @@ TEST(NewLayers, DepthwiseScheduleIsKByKPerChannel) {
   EXPECT_THROW(qsq::for_each_step(gap, 8, [](const qsq::Step&) {}), qsq::Error);
 }
 
+TEST(NewLayers, DepthwiseRunsAsOneFilterConvolutionsPerChannel) {
+  std::mt19937_64 rng(13);
+  for (int it = 0; it < 100; ++it) {
+    qsq::Layer dw = random_depthwise(rng, 8);
+    if (it % 2) {  // coded weights too: the scale of each channel travels with it
+      dw.format = qsq::WeightFormat::coded;
+      dw.plain.clear();
+      for (std::int64_t i = 0; i < dw.num_weights(); ++i) dw.codes.push_back(static_cast<std::uint8_t>(i * 5 % 8));
+      for (int f = 0; f < dw.out_channels; ++f) dw.scales.push_back(static_cast<std::uint32_t>(40 + 17 * f));
+    }
+    const auto x = qsq_test::random_input(rng, dw, 8);
+    const qsq::Quality q{1 + it % 4, 0};
+    const int lanes = 1 + it % 8;
+    const auto whole = qsq::scheduled_accumulators(dw, x, lanes, 32, q);
+    const int positions = qsq::num_positions(dw);
+    for (int c = 0; c < dw.out_channels; ++c) {
+      const qsq::Layer one = qsq::depthwise_channel(dw, c);
+      ASSERT_NO_THROW(one.validate(8));
+      const auto part = qsq::scheduled_accumulators(one, qsq::channel_plane(dw, x, c), lanes, 32, q);
+      ASSERT_EQ(part.size(), static_cast<std::size_t>(positions));
+      for (int p = 0; p < positions; ++p) EXPECT_EQ(part[static_cast<std::size_t>(p)], whole[static_cast<std::size_t>(c * positions + p)]);
+    }
+  }
+}
+
 // conv(relu) -> conv(relu) -> add(second input: layer 0) -> global average -> linear, against the
 // layers composed by hand.
 TEST(NewLayers, ResidualNetworkEqualsHandComposition) {

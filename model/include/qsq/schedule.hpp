@@ -54,6 +54,14 @@ void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, 
 void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int pos, int chunk,
                        std::span<std::int32_t> out);
 
+// A depthwise layer as the one-filter convolutions the array runs one after the other: channel
+// c is the conv2d layer depthwise_channel(layer, c) (1 input channel, 1 filter: filter c's
+// weights, scale, bias, requantization and pooling) on plane c of the input, channel_plane(...).
+// Its steps are the depthwise layer's steps of filter c, so a driver that knows only conv2d
+// layers runs a depthwise layer bit-exactly channel by channel.
+Layer depthwise_channel(const Layer& layer, int channel);
+std::vector<std::int32_t> channel_plane(const Layer& layer, std::span<const std::int32_t> input, int channel);
+
 // The layer's accumulators computed through the schedule, chunk by chunk with wrapping
 // (bit-identical to forward_layer's step 1; used by tests and the hardware drivers).
 // q must be resolved (q >= 1, see resolve_quality). Indexed [filter][position].
