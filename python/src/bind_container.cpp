@@ -23,11 +23,6 @@ LayerKind parse_kind(const std::string& name, const std::string& kind) {
   throw Error("layer '" + name + "': kind '" + kind + "' is not conv2d, linear, depthwise, avgpool or add");
 }
 
-// Fields added with the residual layer kinds: absent in dicts written for the older kinds.
-template <class T>
-T get_or(const pyb::dict& d, const char* key, T fallback) {
-  return d.contains(key) ? get<T>(d, key) : fallback;
-}
 
 template <class T>
 T get(const pyb::dict& d, const char* key) {
@@ -37,6 +32,12 @@ T get(const pyb::dict& d, const char* key) {
   } catch (const pyb::cast_error&) {
     throw Error(std::string("network dict: field '") + key + "' has the wrong type");
   }
+}
+
+// Fields added with the residual layer kinds: absent in dicts written for the older kinds.
+template <class T>
+T get_or(const pyb::dict& d, const char* key, T fallback) {
+  return d.contains(key) ? get<T>(d, key) : fallback;
 }
 
 template <class T>
