@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 # Description: a small residual network end to end, as a user runs it. Defined and trained briefly
 # in PyTorch on Fashion-MNIST (conv + BN + ReLU + max pool, a residual block whose Add reads the
-# block's input, a depthwise conv + BN + ReLU6, a pointwise conv, global average pooling,
-# x.view(x.size(0), -1), Linear), exported by torch.onnx.export (opset 13, symbolic batch, so the
+# block's input, a depthwise conv (stride 2) + BN + ReLU6, a pointwise conv, global average
+# pooling, x.view(x.size(0), -1), Linear): float steps, then quantization-aware steps whose
+# forward pass uses 3-bit per-filter weights of qsq's default codebook (0, S/4, S/2, S; S searched
+# per filter, BatchNorm frozen so that its per-filter folding commutes with the per-filter scale;
+# straight-through gradients), as a user prepares a model for 3-bit codes. Exported by torch.onnx.export (opset 13, symbolic batch, so the
 # view is a Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain), quantized by `qsq quantize`
 # and evaluated by `qsq eval`. Checks: the exact level's accuracy is within 1 percentage point of
 # torch's float accuracy; qsq's integer evaluator (qsq.forward, the engine of `qsq eval`) equals
@@ -30,23 +33,54 @@ except ImportError as e:
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import reference as ref  # noqa: E402
 
-SEED, STEPS, BATCH = 1, 400, 64
+SEED, FLOAT_STEPS, QAT_STEPS, BATCH, C = 1, 300, 150, 64, 16
 qsq_bin, work = sys.argv[1], sys.argv[2]
 os.makedirs(work, exist_ok=True)
 torch.manual_seed(SEED)
 torch.set_num_threads(2)
 
 
+def fake_quant(w):
+    """3-bit pow2 codes per output filter: magnitudes 0, S/4, S/2, S, with S the candidate in
+    [max/4, max] of least squared error; the gradient passes straight through."""
+    flat = w.detach().flatten(1)
+    top = flat.abs().max(1, keepdim=True).values.clamp_min(1e-12)
+    levels = torch.tensor([0.0, 0.25, 0.5, 1.0])
+    best, best_err = None, None
+    for frac in torch.linspace(0.25, 1.0, 16):
+        s = top * frac
+        idx = (flat.abs().unsqueeze(-1) / s.unsqueeze(-1) - levels).abs().argmin(-1)
+        q = flat.sign() * levels[idx] * s
+        err = ((q - flat) ** 2).sum(1, keepdim=True)
+        best = q if best is None else torch.where(err < best_err, q, best)
+        best_err = err if best_err is None else torch.minimum(err, best_err)
+    return w + (best.view_as(w) - w).detach()
+
+
+class QConv2d(nn.Conv2d):
+    quant = False
+
+    def forward(self, x):
+        return self._conv_forward(x, fake_quant(self.weight) if self.quant else self.weight, self.bias)
+
+
+class QLinear(nn.Linear):
+    quant = False
+
+    def forward(self, x):
+        return nn.functional.linear(x, fake_quant(self.weight) if self.quant else self.weight, self.bias)
+
+
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2))
-        self.a = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
-        self.b = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8))
-        self.dw = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.BatchNorm2d(8), nn.ReLU6())
-        self.pw = nn.Sequential(nn.Conv2d(8, 16, 1), nn.BatchNorm2d(16), nn.ReLU())
+        self.stem = nn.Sequential(QConv2d(1, C, 3, padding=1), nn.BatchNorm2d(C), nn.ReLU(), nn.MaxPool2d(2))
+        self.a = nn.Sequential(QConv2d(C, C, 3, padding=1), nn.BatchNorm2d(C), nn.ReLU())
+        self.b = nn.Sequential(QConv2d(C, C, 3, padding=1), nn.BatchNorm2d(C))
+        self.dw = nn.Sequential(QConv2d(C, C, 3, padding=1, groups=C, stride=2), nn.BatchNorm2d(C), nn.ReLU6())
+        self.pw = nn.Sequential(QConv2d(C, 2 * C, 1), nn.BatchNorm2d(2 * C), nn.ReLU())
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(16, 10)
+        self.fc = QLinear(2 * C, 10)
 
     def forward(self, x):
         x = self.stem(x)
@@ -63,16 +97,27 @@ opt = torch.optim.Adam(model.parameters(), lr=3e-3)
 rng = np.random.default_rng(SEED)
 t0 = time.time()
 model.train()
-for step in range(STEPS):
+for step in range(FLOAT_STEPS + QAT_STEPS):
+    if step == FLOAT_STEPS:  # quantization-aware from here: BatchNorm frozen, weights through fake_quant
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+            if isinstance(m, (QConv2d, QLinear)):
+                m.quant = True
+        for g in opt.param_groups:
+            g["lr"] = 1e-3
     idx = rng.integers(0, len(train_y), BATCH)
     loss = nn.functional.cross_entropy(model(torch.from_numpy(train_x[idx])), torch.from_numpy(train_y[idx].astype(np.int64)))
     opt.zero_grad()
     loss.backward()
     opt.step()
 model.eval()
+for m in model.modules():
+    if isinstance(m, (QConv2d, QLinear)):
+        m.quant = False  # the float model: what is exported and what qsq quantizes
 with torch.no_grad():
     torch_acc = float((model(torch.from_numpy(test_x)).argmax(1).numpy() == test_y).mean())
-print(f"trained {STEPS} steps of {BATCH} (seed {SEED}) in {time.time() - t0:.1f} s; torch float accuracy {torch_acc:.4f}")
+print(f"trained {FLOAT_STEPS} float + {QAT_STEPS} quantization-aware steps of {BATCH} (seed {SEED}) in {time.time() - t0:.1f} s; torch float accuracy {torch_acc:.4f}")
 
 onnx_path = f"{work}/residual.onnx"
 torch.onnx.export(model, torch.rand(1, 1, 28, 28), onnx_path, opset_version=13, input_names=["x"],
