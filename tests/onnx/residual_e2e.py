@@ -5,7 +5,10 @@
 # pooling, x.view(x.size(0), -1), Linear): float steps, then quantization-aware steps whose
 # forward pass uses 3-bit per-filter weights of qsq's default codebook (0, S/4, S/2, S; S searched
 # per filter, BatchNorm frozen so that its per-filter folding commutes with the per-filter scale;
-# straight-through gradients), as a user prepares a model for 3-bit codes. Exported by torch.onnx.export (opset 13, symbolic batch, so the
+# straight-through gradients), as a user prepares a model for 3-bit codes; the weights are then
+# snapped to that grid, so the float model is the one the quantization-aware steps trained and
+# what qsq must preserve is its activations' arithmetic (8-bit activations, requantization,
+# depthwise, the residual add, average pooling, the clip). Exported by torch.onnx.export (opset 13, symbolic batch, so the
 # view is a Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain), quantized by `qsq quantize`
 # and evaluated by `qsq eval`. Checks: the exact level's accuracy is within 1 percentage point of
 # torch's float accuracy; qsq's integer evaluator (qsq.forward, the engine of `qsq eval`) equals
@@ -112,9 +115,11 @@ for step in range(FLOAT_STEPS + QAT_STEPS):
     loss.backward()
     opt.step()
 model.eval()
-for m in model.modules():
-    if isinstance(m, (QConv2d, QLinear)):
-        m.quant = False  # the float model: what is exported and what qsq quantizes
+with torch.no_grad():
+    for m in model.modules():
+        if isinstance(m, (QConv2d, QLinear)):
+            m.weight.copy_(fake_quant(m.weight))  # the float model carries the weights it was trained with
+            m.quant = False
 with torch.no_grad():
     torch_acc = float((model(torch.from_numpy(test_x)).argmax(1).numpy() == test_y).mean())
 print(f"trained {FLOAT_STEPS} float + {QAT_STEPS} quantization-aware steps of {BATCH} (seed {SEED}) in {time.time() - t0:.1f} s; torch float accuracy {torch_acc:.4f}")
@@ -140,9 +145,9 @@ def run(*args):
 qsq_path = f"{work}/residual.qsq"
 q = run("quantize", onnx_path, "-o", qsq_path, "--data", "fashion")
 kinds = [layer["kind"] for layer in q["layers"]]
-want = ["conv2d", "conv2d", "conv2d", "add", "depthwise", "conv2d", "avgpool", "linear"]
-if kinds != want:
-    print(f"FAIL: layer kinds {kinds}, expected {want}")
+want_kinds = ["conv2d", "conv2d", "conv2d", "add", "depthwise", "conv2d", "avgpool", "linear"]
+if kinds != want_kinds:
+    print(f"FAIL: layer kinds {kinds}, expected {want_kinds}")
     sys.exit(1)
 e = run("eval", qsq_path, "--float", onnx_path, "--data", "fashion", "--levels", "all")
 levels = {lv["q"]: lv["acc"] for lv in e["levels"]}
@@ -180,7 +185,7 @@ for form in ("qonnx", "float"):
     run("export", qsq_path, "--onnx", out, "--onnx-weights", form)
     onnx.checker.check_model(onnx.load(out))
     back = run("quantize", out, "-o", f"{work}/back_{form}.qsq", "--data", "fashion", "--calib", "500")
-    if [layer["kind"] for layer in back["layers"]] != want:
+    if [layer["kind"] for layer in back["layers"]] != want_kinds:
         print(f"FAIL: the exported {form} model re-imports as {[layer['kind'] for layer in back['layers']]}")
         sys.exit(1)
 print("ok")
