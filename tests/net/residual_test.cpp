@@ -11,7 +11,14 @@
 #include "qsq/net/build.hpp"
 #include "qsq/net/float_net.hpp"
 #include "qsq/net/int_engine.hpp"
+#include "qsq/net/operand_trace.hpp"
+#include "qsq/net/rtl_export.hpp"
 #include "qsq/schedule.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace qn = qsq::net;
 
@@ -252,4 +259,48 @@ TEST(Residual, EngineMatchesGoldenAndTheScheduleAtEveryLevel) {
       }
     }
   }
+}
+
+// The RTL export writes the depthwise layer's K*K-term chunks per channel and names the weightless
+// layers in the manifest; the operand trace replays the depthwise schedule with its real inputs.
+TEST(Residual, RtlExportAndOperandTraceCoverTheDepthwiseLayer) {
+  const qn::FloatNet fnet = qn::fuse(residual_ops(7), {1, 6, 6});
+  const qsq::Network net = qn::build_network(fnet, std::vector<float>{2.0f, 3.0f, 4.0f, 0.0f, 0.0f}, qn::QuantizeOptions{});
+  const auto dir = std::filesystem::temp_directory_path() / ("qsq_residual_export_" + std::to_string(::getpid()));
+  const int lanes = 8;
+  const auto s = qn::export_rtl(net, lanes, dir.string());
+  EXPECT_EQ(s.files.size(), 3u * 3u + 1u);  // conv, depthwise, fc: codes, scales, bias; the manifest
+  const qsq::Layer& dw = net.layers[1];
+  std::ifstream codes(dir / ("1_" + dw.name + ".codes.memh"));
+  ASSERT_TRUE(codes);
+  std::string line;
+  int words = 0;
+  while (std::getline(codes, line)) {
+    const int f = words / 2, j = words % 2;  // 9 terms: two chunks of 8 lanes per channel
+    const unsigned long long word = std::stoull(line, nullptr, 16);
+    for (int i = 0; i < lanes; ++i) {
+      const int t = j * lanes + i;
+      const unsigned want = t < 9 ? dw.codes[static_cast<std::size_t>(f * 9 + t)] : 0u;
+      EXPECT_EQ((word >> (i * dw.code_bits)) & ((1u << dw.code_bits) - 1), want) << f << " " << j << " " << i;
+    }
+    ++words;
+  }
+  EXPECT_EQ(words, dw.out_channels * 2);
+  std::ifstream man(dir / "manifest.json");
+  const auto m = nlohmann::json::parse(man);
+  std::vector<std::string> kinds;
+  for (const auto& l : m["layers"]) kinds.push_back(l["kind"].get<std::string>());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"conv2d", "depthwise", "add", "avgpool", "linear"}));
+  EXPECT_EQ(m["layers"][2]["add"]["second_input"].get<int>(), 0);
+  std::filesystem::remove_all(dir);
+
+  const qn::IntEngine eng(net);
+  qn::QuantizedInputs x;
+  x.count = 1;
+  x.size = 36;
+  for (int i = 0; i < 36; ++i) x.values.push_back((i * 37) % 128);
+  x.labels = {0};
+  const std::string trace = qn::operand_trace(eng, x, qn::TraceOptions{});
+  EXPECT_NE(trace.find("layer conv"), std::string::npos);
+  EXPECT_NE(trace.find("layer dw"), std::string::npos);
 }
