@@ -70,7 +70,7 @@ void range(const Layer& l, const char* what, long long v, long long lo, long lon
 
 // The rules of layers without weights (avgpool, add): shapes, and every weight, bias and
 // weight-format field empty or zero, so that a file stores each such layer one way only.
-void validate_weightless(const Layer& l, int width) {
+void validate_weightless(const Layer& l) {
   using namespace layer_limits;
   if (l.out_channels != l.in.c) bad(l, std::string("an ") + layer_kind_name(l.kind) + " layer keeps its channels (out_channels = in.c)");
   if (l.pad != 0 || l.pool.kernel != 0 || l.pool.stride != 0) bad(l, std::string("an ") + layer_kind_name(l.kind) + " layer has no padding and no max pooling");
@@ -94,7 +94,6 @@ void validate_weightless(const Layer& l, int width) {
     if (!l.requant.enabled) bad(l, "an add layer always requantizes");
     range(l, "second input multiplier", l.requant.multiplier_b, 1, INT32_MAX);
   }
-  (void)width;
 }
 
 }  // namespace
@@ -120,7 +119,7 @@ void Layer::validate(int width) const {
   }
   if (kind != LayerKind::add && requant.multiplier_b != 0) bad(*this, "only an add layer has a second multiplier");
   if (kind != LayerKind::add && second_input != -1) bad(*this, "only an add layer has a second input");
-  if (!is_mac(kind)) return validate_weightless(*this, width);
+  if (!is_mac(kind)) return validate_weightless(*this);
   if (kind == LayerKind::linear) {
     if (in.h != 1 || in.w != 1) bad(*this, "a linear layer's input shape must be {K, 1, 1}");
     if (kernel != 1 || stride != 1 || pad != 0) bad(*this, "a linear layer needs kernel 1, stride 1, pad 0");
