@@ -15,6 +15,7 @@ qsq_gated_reg.sv
 qsq_grid.sv
 qsq_grid_row.sv
 qsq_lane.sv
+qsq_lane_group.sv
 qsq_pp_const.sv
 qsq_pp_rows.sv
 qsq_serial_lane.sv

@@ -30,6 +30,7 @@ module qsq_grid #(
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
   parameter bit          Serial    = 1'b0,   // digit-serial lanes (one kept digit per cycle); needs ExactLane = 0
+  parameter int unsigned GroupLanes = 4,     // lanes per qsq_lane_group in a row (synthesis hierarchy only)
   localparam int unsigned RowBits  = Rows > 1 ? $clog2(Rows) : 1,
   localparam int unsigned SlotBits = Slots > 1 ? $clog2(Slots) : 1
 ) (
@@ -218,7 +219,7 @@ module qsq_grid #(
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     qsq_grid_row #(
       .Width(Width), .Lanes(Lanes), .Slots(Slots), .AccWidth(AccWidth), .SumWidth(SumWidth),
-      .GateEn(GateEn), .ExactLane(ExactLane), .BoundLane(BoundLane), .Serial(IsSerial)
+      .GateEn(GateEn), .ExactLane(ExactLane), .BoundLane(BoundLane), .Serial(IsSerial), .GroupLanes(GroupLanes)
     ) u_row (
       .clk_i(clk_i), .rst_ni(rst_ni), .wld_i(wld_pending_q && ld_row == RowBits'(r)), .wbank_d_i(wbank_d),
       .on_i(rows_on_q[r]), .a_i(a_col), .slot_i(slot_q), .first_i(first_q && step_q == '0),

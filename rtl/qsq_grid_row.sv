@@ -1,17 +1,19 @@
 // Description: one filter row of qsq_grid: the row's weight bank (CSD digit masks and the row
 // constant of its chunk, written through the grid's shared decoder and recoders behind a
 // load-only clock gate), N lanes of fixed-shift partial-product rows fed by the broadcast
-// column activations, one carry-save tree that also takes the row's accumulator (so a beat
-// costs one carry-propagate adder, not two), `Slots` in-place accumulators behind one clock
+// column activations, carry-save trees (per lane group, then over the groups) that also take the
+// row's accumulator (so a beat costs one carry-propagate adder, not two), `Slots` in-place accumulators behind one clock
 // gate each, and the row's result bank. A row that holds no filter (on_i = 0) isolates its
 // activations and accumulator input and clocks none of its banks, so nothing in it toggles.
 // With ExactLane = 1 each lane is a plain a * w (the baseline), with BoundLane = 1 as well the
 // lane passes a for a non-zero weight (the energy flow's floor instrument). With Serial = 1 each
 // lane is digit-serial (qsq_serial_lane): one kept digit per step, the beat's steps driven by the
 // grid, and the tree takes N rows instead of N * Qmax(W). This module is the unit of hierarchical
-// synthesis: the grid is M instances of one row.
+// synthesis (the grid is M instances of one row), and the lanes inside it come in groups of
+// GroupLanes (qsq_lane_group, the second unit: a group's tree reduces its lanes' rows, and in
+// group 0 also the constant and the accumulator, to a sum and a carry; the row adds the groups).
 // Usage:
-//   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19)) u_row (
+//   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19), .GroupLanes(4)) u_row (
 //     .clk_i, .rst_ni, .wld_i, .wbank_d_i, .on_i, .a_i, .slot_i, .first_i, .acc_we_i, .res_we_i, .res_o);
 module qsq_grid_row #(
   parameter int unsigned Width     = qsq_pkg::GridWidth,
@@ -23,6 +25,12 @@ module qsq_grid_row #(
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
   parameter bit          Serial    = 1'b0,
+  // Lanes per qsq_lane_group, the second unit of hierarchical synthesis: abc maps a small group
+  // in seconds, while a 32-lane row as one module did not finish in 41 minutes. 4 keeps the
+  // carry-save depth of the 8-lane rows (two groups of 4 + the group tree: 8 levels, as one tree
+  // over 34 rows) and makes the grid preset's rows two groups, so its co-simulation covers the
+  // sum over groups.
+  parameter int unsigned GroupLanes = 4,
   localparam int unsigned Digits    = `QSQ_QMAX(Width),
   localparam int unsigned PosBits   = $clog2(Width),
   localparam int unsigned StepBits  = Digits > 1 ? $clog2(Digits) : 1,
@@ -46,14 +54,6 @@ module qsq_grid_row #(
   output logic                     more_o,      // Serial: a lane of this row has a digit in the next step
   output logic [AccWidth-1:0]      res_o
 );
-  localparam int unsigned RowsPerLane = (ExactLane || Serial) ? 1 : `QSQ_QMAX(Width);
-  localparam int unsigned TreeInputs  = Lanes * RowsPerLane + (ExactLane ? 1 : 2);  // + constant + accumulator
-  if (!Serial || ExactLane) begin : gen_not_serial
-    assign more_o = 1'b0;
-    logic unused_serial;
-    assign unused_serial = ^{step_i, nz_i};
-  end
-
   logic [WBankBits-1:0] wbank_q;
   qsq_gated_reg #(.Width(WBankBits), .GateEn(GateEn), .ResetEn(1'b1)) u_weight_bank (
     .clk_i(clk_i), .rst_ni(rst_ni), .en_i(wld_i), .d_i(wbank_d_i), .q_o(wbank_q));
@@ -76,89 +76,64 @@ module qsq_grid_row #(
     assign unused_slot = ^slot_i;
   end
 
-  // ---- the lanes' rows, pair-major (the rows of one digit pair cover the same columns), then the
-  // ---- row constant and the accumulator --------------------------------------------------------
-  logic [TreeInputs*AccWidth-1:0] ops;
-  if (ExactLane) begin : gen_exact
-    for (genvar i = 0; i < Lanes; i++) begin : gen_lane
-      logic signed [Width-1:0]   a_iso;
-      logic signed [2*Width-1:0] prod;
-      assign a_iso = on_i ? a_i[i*Width +: Width] : '0;
-      if (BoundLane) begin : gen_bound
-        assign prod = (wbank_q[i*Width +: Width] != '0) ? (2 * Width)'(a_iso) : '0;
-      end else begin : gen_mul
-        assign prod = a_iso * $signed(wbank_q[i*Width +: Width]);
-      end
-      assign ops[i*AccWidth +: AccWidth] = AccWidth'(prod);  // sign-extended (or wrapped) to AccW
-    end
-  end else if (Serial) begin : gen_serial
-    // Step k: every lane's k-th kept digit; the step's constant (summed over the lanes at load time).
-    logic [Lanes-1:0] next_valid;
-    for (genvar i = 0; i < Lanes; i++) begin : gen_lane
-      localparam int unsigned Base = i * LaneWBits;
-      logic [Digits-1:0]         valid, neg;
-      logic [Digits*PosBits-1:0] at;
-      logic [SumWidth-1:0]       row;
-      assign {at, neg, valid} = wbank_q[Base +: LaneWBits];
-      qsq_serial_lane #(.Width(Width), .SumWidth(SumWidth)) u_lane (
-        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .valid_i(valid[step_i]), .neg_i(neg[step_i]),
-        .at_i(at[step_i*PosBits +: PosBits]), .row_o(row));
-      if (SumWidth > AccWidth) begin : gen_wrap
-        assign ops[i*AccWidth +: AccWidth] = row[AccWidth-1:0];
-        logic unused_row_high;
-        assign unused_row_high = ^row[SumWidth-1:AccWidth];
-      end else begin : gen_ext
-        assign ops[i*AccWidth +: AccWidth] = AccWidth'(row);
-      end
-      // Valid entries are contiguous from 0: the lane needs another step iff entry step + 1 is valid.
-      if (Digits > 1) begin : gen_next
-        logic [Digits-1:0] later;
-        assign later = valid >> 1;   // later[k] = valid[k + 1]
-        assign next_valid[i] = nz_i[i] && (32'(step_i) < Digits - 1) && later[step_i];
-      end else begin : gen_one
-        assign next_valid[i] = 1'b0;
-      end
-    end
-    assign more_o = on_i && |next_valid;
-    logic signed [SumWidth-1:0] step_const;
-    assign step_const = wbank_q[Lanes*LaneWBits + step_i*SumWidth +: SumWidth];
-    if (SumWidth > AccWidth) begin : gen_const_wrap
-      assign ops[(TreeInputs-2)*AccWidth +: AccWidth] = step_const[AccWidth-1:0];
-      logic unused_const_high;
-      assign unused_const_high = ^step_const[SumWidth-1:AccWidth];
-    end else begin : gen_const_sext
-      assign ops[(TreeInputs-2)*AccWidth +: AccWidth] = AccWidth'(step_const);
-    end
-  end else begin : gen_csd
-    logic [Lanes*RowsPerLane*SumWidth-1:0] lane_rows;
-    for (genvar i = 0; i < Lanes; i++) begin : gen_lane
-      qsq_pp_rows #(.Width(Width), .SumWidth(SumWidth)) u_rows (
-        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .pos_i(wbank_q[i*LaneWBits +: Width]),
-        .neg_i(wbank_q[i*LaneWBits + Width +: Width]),
-        .rows_o(lane_rows[i*RowsPerLane*SumWidth +: RowsPerLane*SumWidth]));
-      for (genvar k = 0; k < RowsPerLane; k++) begin : gen_pair
-        // Rows are unsigned (no sign extension): zero-extend; the constant carries the signs.
-        assign ops[(k*Lanes + i)*AccWidth +: AccWidth] =
-            AccWidth'(lane_rows[(i*RowsPerLane + k)*SumWidth +: SumWidth]);
-      end
-    end
-    // The row constant is a negative number that fits SumWidth bits: sign-extend it to AccW, or,
-    // when AccW is narrower, keep its low bits (everything wraps modulo 2^AccW anyway).
+  // ---- the row constant (CSD: the chunk's; Serial: the step's, summed over the lanes at load time)
+  // ---- and the accumulator: group 0 adds them to its lanes' rows -------------------------------
+  localparam int unsigned SideInputs = ExactLane ? 1 : 2;
+  logic [SideInputs*AccWidth-1:0] side;
+  if (ExactLane) begin : gen_side_exact
+    assign side = acc_in;
+  end else begin : gen_side_const
+    // The constant is a negative number that fits SumWidth bits: sign-extend it to AccW, or, when
+    // AccW is narrower, keep its low bits (everything wraps modulo 2^AccW anyway).
     logic signed [SumWidth-1:0] row_const;
-    assign row_const = wbank_q[Lanes*LaneWBits +: SumWidth];
+    if (Serial) begin : gen_step_const
+      assign row_const = wbank_q[Lanes*LaneWBits + step_i*SumWidth +: SumWidth];
+    end else begin : gen_chunk_const
+      assign row_const = wbank_q[Lanes*LaneWBits +: SumWidth];
+    end
     if (SumWidth > AccWidth) begin : gen_const_wrap
-      assign ops[(TreeInputs-2)*AccWidth +: AccWidth] = row_const[AccWidth-1:0];
+      assign side = {acc_in, row_const[AccWidth-1:0]};
       logic unused_const_high;
       assign unused_const_high = ^row_const[SumWidth-1:AccWidth];
     end else begin : gen_const_sext
-      assign ops[(TreeInputs-2)*AccWidth +: AccWidth] = AccWidth'(row_const);
+      assign side = {acc_in, AccWidth'(row_const)};
     end
   end
-  assign ops[(TreeInputs-1)*AccWidth +: AccWidth] = acc_in;
+
+  // ---- lane groups of GroupLanes lanes (the last one may be smaller), each reduced to a sum and a
+  // ---- carry; one more carry-save tree over the groups (none for one group), one adder --------
+  localparam int unsigned Groups = (Lanes + GroupLanes - 1) / GroupLanes;
+  logic [2*Groups*AccWidth-1:0] group_ops;
+  logic [Groups-1:0]            group_more;
+  for (genvar g = 0; g < Groups; g++) begin : gen_group
+    localparam int unsigned First = g * GroupLanes;
+    localparam int unsigned GLanes = (Lanes - First < GroupLanes) ? Lanes - First : GroupLanes;
+    localparam int unsigned GSide = g == 0 ? SideInputs : 0;
+    logic [(GSide > 0 ? GSide * AccWidth : 1)-1:0] g_side;
+    if (g == 0) begin : gen_side
+      assign g_side = side;
+    end else begin : gen_no_side
+      assign g_side = 1'b0;
+    end
+    qsq_lane_group #(
+      .Width(Width), .Lanes(GLanes), .AccWidth(AccWidth), .SumWidth(SumWidth), .ExactLane(ExactLane),
+      .BoundLane(BoundLane), .Serial(Serial), .SideInputs(GSide)
+    ) u_group (
+      .wbank_i(wbank_q[First*LaneWBits +: GLanes*LaneWBits]), .on_i(on_i), .a_i(a_i[First*Width +: GLanes*Width]),
+      .step_i(step_i), .nz_i(nz_i[First +: GLanes]), .side_i(g_side), .more_o(group_more[g]),
+      .sum_o(group_ops[2*g*AccWidth +: AccWidth]), .carry_o(group_ops[(2*g + 1)*AccWidth +: AccWidth]));
+  end
+  if (Serial && !ExactLane) begin : gen_more
+    assign more_o = on_i && |group_more;
+  end else begin : gen_no_more
+    assign more_o = 1'b0;
+    logic unused_more;
+    assign unused_more = ^group_more;
+  end
 
   logic [AccWidth-1:0] tree_sum, tree_carry;
-  qsq_csa_tree #(.Width(AccWidth), .Inputs(TreeInputs)) u_tree (
-    .ops_i(ops), .sum_o(tree_sum), .carry_o(tree_carry));
+  qsq_csa_tree #(.Width(AccWidth), .Inputs(2 * Groups)) u_tree (
+    .ops_i(group_ops), .sum_o(tree_sum), .carry_o(tree_carry));
   assign res_d = tree_sum + tree_carry;
 
   qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_result_bank (

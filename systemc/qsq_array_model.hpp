@@ -10,48 +10,30 @@
 #include <systemc>
 
 #include "qsq_hls_array.hpp"
+#include "qsq_stream_ports.hpp"
 #include "sc_port_types.hpp"
 
 namespace qsq_sc {
 
 template <class C, bool ExactLane = false>
-class QsqArrayModel : public sc_core::sc_module {
- public:
-  static constexpr int W = C::width, N = C::lanes, B = C::code_bits, A = C::acc_width;
-  static_assert(C::q_bits == qsq::contract::kQBits && C::p_bits == qsq::contract::kPBits &&
-                    C::codebook_bits == qsq::contract::kCodebookBits,
-                "configuration port widths disagree with the hardware contract");
+class QsqArrayModel : public StreamPorts<C, ExactLane> {
+  using Base = StreamPorts<C, ExactLane>;
 
-  sc_core::sc_in<bool> clk_i;
-  sc_core::sc_in<bool> rst_ni;
-  sc_core::sc_in<port_t<C::q_bits>> cfg_q_i;
-  sc_core::sc_in<port_t<C::p_bits>> cfg_p_i;
-  sc_core::sc_in<port_t<C::codebook_bits>> cfg_codebook_i;
-  sc_core::sc_in<bool> cfg_bypass_i;
-  sc_core::sc_in<bool> wld_valid_i;
-  sc_core::sc_out<bool> wld_ready_o;
-  sc_core::sc_in<port_t<N * B>> wld_codes_i;
-  sc_core::sc_in<port_t<W - 1>> wld_scale_i;
-  sc_core::sc_in<port_t<N * W>> wld_plain_i;
-  sc_core::sc_in<bool> act_valid_i;
-  sc_core::sc_out<bool> act_ready_o;
-  sc_core::sc_in<port_t<N * W>> act_data_i;
+ public:
+  // The base's members this class uses (public there, so public here: using-declarations set access).
+  using Base::act_ready_o, Base::act_valid_i, Base::clk_i, Base::fault, Base::res_ready_i, Base::res_valid_o,
+      Base::rst_ni, Base::wld_ready_o, Base::wld_scale_i, Base::wld_valid_i;
+  using Fault = typename Base::Fault;
+  static constexpr int N = C::lanes, A = C::acc_width;
+
+  // The ports beyond those of every qsq top (StreamPorts).
   sc_core::sc_in<port_t<A>> act_psum_i;
-  sc_core::sc_out<bool> res_valid_o;
-  sc_core::sc_in<bool> res_ready_i;
   sc_core::sc_out<port_t<A>> res_data_o;
 
-  // Deliberate bugs, only to prove that the lock-step testbench (testbench/) catches them (its ctests):
-  // data flips bit 0 of every 101st result; stall lets S2 be overwritten under back-pressure.
-  enum class Fault { none, data, stall };
-  Fault fault = Fault::none;
-
   SC_HAS_PROCESS(QsqArrayModel);
-  explicit QsqArrayModel(sc_core::sc_module_name name) : sc_core::sc_module(name) {
-    // One process drives every output (sc_signal allows one writer): it runs at the clock edge,
-    // at the reset edge, and when an input of a combinational ready path changes.
+  explicit QsqArrayModel(sc_core::sc_module_name name) : Base(name) {
     SC_METHOD(evaluate);
-    sensitive << clk_i.pos() << rst_ni.neg() << res_ready_i << wld_valid_i;
+    this->sensitize();
   }
 
  private:
@@ -96,25 +78,14 @@ class QsqArrayModel : public sc_core::sc_module {
   }
 
   void load_bank() {
-    qsq_hls::ArrayCfg<C> cfg;
-    cfg.q = ExactLane ? 0 : static_cast<long long>(cfg_q_i.read());
-    cfg.p = ExactLane ? 0 : static_cast<long long>(cfg_p_i.read());
-    cfg.codebook = static_cast<long long>(cfg_codebook_i.read());
-    cfg.bypass = cfg_bypass_i.read();
     typename C::code_t codes[N];
     typename C::weight_t plain[N];
-    const auto codes_word = static_cast<std::uint64_t>(wld_codes_i.read());
-    const auto plain_word = static_cast<std::uint64_t>(wld_plain_i.read());
-    for (int i = 0; i < N; ++i) {
-      codes[i] = static_cast<long long>(qsq::get_field(codes_word, i * B, B));
-      plain[i] = static_cast<long long>(qsq::get_field(plain_word, i * W, W));  // wraps to signed W bits
-    }
-    qsq_hls::load_weights<C>(cfg, codes, static_cast<long long>(wld_scale_i.read()), plain, bank_);
+    this->load_chunk(codes, plain);
+    qsq_hls::load_weights<C>(this->load_cfg(), codes, static_cast<long long>(wld_scale_i.read()), plain, bank_);
   }
 
   void capture_beat() {
-    const auto data = static_cast<std::uint64_t>(act_data_i.read());
-    for (int i = 0; i < N; ++i) s1_act_[i] = static_cast<long long>(qsq::get_field(data, i * W, W));
+    this->beat_acts(s1_act_);
     s1_psum_ = static_cast<long long>(act_psum_i.read());
   }
 

@@ -16,6 +16,7 @@
 #include <systemc>
 
 #include "qsq_hls_grid.hpp"
+#include "qsq_stream_ports.hpp"
 #include "sc_port_types.hpp"
 
 namespace qsq_sc {
@@ -58,46 +59,31 @@ constexpr int clog2(int n) {
 }
 
 template <class G, bool ExactLane = false>
-class QsqGridModel : public sc_core::sc_module {
+class QsqGridModel : public StreamPorts<G, ExactLane> {
+  using Base = StreamPorts<G, ExactLane>;
+
  public:
-  static constexpr int W = G::width, N = G::lanes, B = G::code_bits, A = G::acc_width, M = G::rows, S = G::slots;
+  // The base's members this class uses (public there, so public here: using-declarations set access).
+  using Base::act_ready_o, Base::act_valid_i, Base::clk_i, Base::fault, Base::res_ready_i, Base::res_valid_o,
+      Base::rst_ni, Base::wld_ready_o, Base::wld_scale_i, Base::wld_valid_i;
+  using Fault = typename Base::Fault;
+  static constexpr int N = G::lanes, A = G::acc_width, M = G::rows, S = G::slots;
   static constexpr int kRowBits = M > 1 ? clog2(M) : 1;
   static constexpr int kSlotBits = S > 1 ? clog2(S) : 1;
 
-  sc_core::sc_in<bool> clk_i;
-  sc_core::sc_in<bool> rst_ni;
-  sc_core::sc_in<port_t<G::q_bits>> cfg_q_i;
-  sc_core::sc_in<port_t<G::p_bits>> cfg_p_i;
-  sc_core::sc_in<port_t<G::codebook_bits>> cfg_codebook_i;
-  sc_core::sc_in<bool> cfg_bypass_i;
-  sc_core::sc_in<bool> wld_valid_i;
-  sc_core::sc_out<bool> wld_ready_o;
+  // The ports beyond those of every qsq top (StreamPorts).
   sc_core::sc_in<port_t<kRowBits>> wld_row_i;
   sc_core::sc_in<port_t<M>> wld_rows_on_i;
-  sc_core::sc_in<port_t<N * B>> wld_codes_i;
-  sc_core::sc_in<port_t<W - 1>> wld_scale_i;
-  sc_core::sc_in<port_t<N * W>> wld_plain_i;
-  sc_core::sc_in<bool> act_valid_i;
-  sc_core::sc_out<bool> act_ready_o;
-  sc_core::sc_in<port_t<N * W>> act_data_i;
   sc_core::sc_in<port_t<kSlotBits>> act_slot_i;
   sc_core::sc_in<bool> act_first_i;
   sc_core::sc_in<bool> act_last_i;
-  sc_core::sc_out<bool> res_valid_o;
-  sc_core::sc_in<bool> res_ready_i;
   sc_core::sc_out<wide_port_t<M * A>> res_data_o;
   sc_core::sc_out<port_t<M>> res_rows_o;
 
-  // Deliberate bugs, only to prove that the grid lock-step bench catches them (its ctests): data
-  // flips bit 0 of row 0's value in every 101st result; stall lets S2 be overwritten under
-  // back-pressure.
-  enum class Fault { none, data, stall };
-  Fault fault = Fault::none;
-
   SC_HAS_PROCESS(QsqGridModel);
-  explicit QsqGridModel(sc_core::sc_module_name name) : sc_core::sc_module(name) {
-    SC_METHOD(evaluate);  // one writer of every output: clock edge, reset edge, combinational ready inputs
-    sensitive << clk_i.pos() << rst_ni.neg() << res_ready_i << wld_valid_i;
+  explicit QsqGridModel(sc_core::sc_module_name name) : Base(name) {
+    SC_METHOD(evaluate);
+    this->sensitize();
   }
 
  private:
@@ -148,27 +134,18 @@ class QsqGridModel : public sc_core::sc_module {
   void load_row() {
     qsq_hls::GridBeat<G> t;
     t.is_load = true;
-    t.cfg.q = ExactLane ? 0 : static_cast<long long>(cfg_q_i.read());
-    t.cfg.p = ExactLane ? 0 : static_cast<long long>(cfg_p_i.read());
-    t.cfg.codebook = static_cast<long long>(cfg_codebook_i.read());
-    t.cfg.bypass = cfg_bypass_i.read();
+    t.cfg = this->load_cfg();
     t.row = static_cast<int>(wld_row_i.read());
     const auto on = static_cast<std::uint64_t>(wld_rows_on_i.read());
     for (int r = 0; r < M; ++r) t.rows_on[r] = (on >> r) & 1u;
-    const auto codes = static_cast<std::uint64_t>(wld_codes_i.read());
-    const auto plain = static_cast<std::uint64_t>(wld_plain_i.read());
-    for (int i = 0; i < N; ++i) {
-      t.codes[i] = static_cast<long long>(qsq::get_field(codes, i * B, B));
-      t.plain[i] = static_cast<long long>(qsq::get_field(plain, i * W, W));  // wraps to signed W bits
-    }
+    this->load_chunk(t.codes, t.plain);
     t.scale = static_cast<long long>(wld_scale_i.read());
     if (t.row < M) qsq_hls::grid_load<G>(t, state_);  // a row index past M writes no row (as the RTL's select)
     else for (int r = 0; r < M; ++r) state_.on[r] = t.rows_on[r];
   }
 
   void capture_beat() {
-    const auto data = static_cast<std::uint64_t>(act_data_i.read());
-    for (int i = 0; i < N; ++i) s1_.acts[i] = static_cast<long long>(qsq::get_field(data, i * W, W));
+    this->beat_acts(s1_.acts);
     s1_.slot = static_cast<int>(act_slot_i.read());
     s1_.first = act_first_i.read();
     s1_.last = act_last_i.read();

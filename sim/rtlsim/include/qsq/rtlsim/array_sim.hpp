@@ -24,19 +24,9 @@
 #include <string_view>
 #include <vector>
 
-#include "qsq/params.hpp"
-#include "qsq/transaction.hpp"
+#include "qsq/rtlsim/stream_driver.hpp"
 
 namespace qsq::rtlsim {
-
-// Parameters the Verilated model was built with: the contract's shape (qsq/contract.hpp) of
-// the preset, and the two build options.
-struct Geometry : Shape {
-  std::string preset;
-  bool gate_en = true;
-  bool exact_lane = false;
-  bool serial = false;  // qsq_grid only: digit-serial lanes (Serial = 1)
-};
 
 // The transactions are the golden transaction model's (qsq/transaction.hpp): a WeightLoad of
 // `lanes` codes (decoded by the array with its scale and codebook) or, with bypass, `lanes` plain
@@ -45,14 +35,17 @@ struct Geometry : Shape {
 using qsq::DotBeat;
 using qsq::WeightLoad;
 
-// Random traffic shaping, all probabilities per cycle (0 = none).
-struct Traffic {
-  double res_stall = 0.0;            // probability that res_ready_i is low in a cycle
-  double valid_gap = 0.0;            // probability of an idle cycle before a load or dot is offered
-  std::uint64_t seed = 1;
+// qsq_array's beat bus and outputs.
+struct ArrayBeatBus {
+  std::vector<std::uint32_t> act_data;  // qsq::pack_lanes words
+  std::uint64_t act_psum = 0;
+};
+using ArrayPorts = PortValues<LoadBus, ArrayBeatBus>;
+struct ArrayOutputs : Handshake {
+  std::uint64_t res_data = 0;
 };
 
-class ArraySim {
+class ArraySim : public StreamDriver<ArrayPorts, ArrayOutputs, std::int64_t> {
  public:
   // Creates a fresh simulation of a built model; throws qsq::Error for an unknown one.
   // exact_lane selects the ExactLane = 1 baseline (built for "small" only): every product is the
@@ -61,15 +54,9 @@ class ArraySim {
   // Names of the built models: "default", "default/nogate", "small", "small/exact".
   static std::vector<std::string> available();
 
-  virtual ~ArraySim();
-  const Geometry& geometry() const { return geo_; }
-
-  void set_traffic(const Traffic& t);
-
-  // Cycle-exact control and observation, for timing-contract tests: the next cycles use these
-  // res_ready_i values (one per cycle) before falling back to the random traffic, and, while
-  // logging is on, every cycle's handshake signals are recorded (values seen before the edge).
-  void force_res_ready(const std::vector<bool>& per_cycle);
+  // Cycle-exact observation, for timing-contract tests: while logging is on, every cycle's
+  // handshake signals are recorded (values seen before the edge). force_res_ready() (the driver's)
+  // sets the res_ready_i of the next cycles.
   struct CycleRecord {
     bool wld_valid, wld_ready, act_valid, act_ready, res_valid, res_ready;
     std::int64_t res_data;
@@ -77,25 +64,11 @@ class ArraySim {
   void log_cycles(bool on) { logging_ = on; }
   const std::vector<CycleRecord>& cycle_log() const { return log_; }
 
-  // Queue a load or a dot product. Values are checked against the geometry (qsq::Error).
+  // Queue a load or a dot product. Values are checked against the geometry (qsq::Error). run()
+  // returns the results of the dot products pushed since the last run(), sign-extended from AccW
+  // bits, in order.
   void push_load(const WeightLoad& load);
   void push_dot(const DotBeat& beat);
-
-  // Drives every queued operation in order and waits for every result. Returns the results of
-  // the dot products pushed since the last run(), sign-extended from AccW bits. Throws
-  // qsq::Error if the array stops making progress for 1000 cycles (a hang).
-  std::vector<std::int64_t> run();
-
-  // Runs at most `n` clock cycles of the queued operations (possibly leaving some queued or in
-  // flight) and returns the results completed so far. For tests of mid-stream events.
-  std::vector<std::int64_t> run_cycles(std::uint64_t n);
-
-  // Holds rst_ni low for `cycles` cycles (asynchronous reset): beats in flight are dropped,
-  // the weights become 0, and every queued operation is discarded.
-  void reset(int cycles = 2);
-
-  std::uint64_t cycles() const { return cycles_; }          // rising clock edges so far
-  std::uint64_t results() const { return results_total_; }  // results received so far
 
   // FST waveform of every following cycle (models built with TRACE_FST: "default", "small").
   virtual void open_trace(const std::string& path) = 0;
@@ -111,44 +84,13 @@ class ArraySim {
   virtual std::vector<std::string> gated_banks() const = 0;
 
  protected:
-  // The port-level interface a Verilated model adapter provides.
-  struct Inputs {
-    bool rst_n = true;
-    unsigned cfg_q = 0, cfg_p = 0, cfg_codebook = 0;
-    bool cfg_bypass = false;
-    bool wld_valid = false, act_valid = false, res_ready = true;
-    std::vector<std::uint32_t> wld_codes, wld_plain, act_data;  // qsq::pack_lanes words
-    std::uint32_t wld_scale = 0;
-    std::uint64_t act_psum = 0;
-  };
-  struct Outputs {
-    bool wld_ready = false, act_ready = false, res_valid = false;
-    std::uint64_t res_data = 0;
-  };
-  explicit ArraySim(Geometry g);
-  // Applies inputs with the clock low and settles (outputs are the combinational view).
-  virtual Outputs settle(const Inputs& in) = 0;
-  // Rising edge, then falling edge, with the inputs of the last settle().
-  virtual void clock() = 0;
+  explicit ArraySim(Geometry g) : StreamDriver(std::move(g), "array") {}
+  std::int64_t result(const ArrayOutputs& o) const override;
+  void observe(const ArrayPorts& in, const ArrayOutputs& o) override;
 
  private:
-  struct Op;
-  void step(std::vector<std::int64_t>& out);
-  Geometry geo_;
-  Traffic traffic_;
-  std::uint64_t rng_ = 1;
-  std::vector<Op> queue_;
-  std::size_t head_ = 0;
-  bool offering_ = false;
-  std::uint64_t outstanding_ = 0;   // dots accepted, results not yet received
-  std::uint64_t cycles_ = 0;
-  std::uint64_t results_total_ = 0;
-  Inputs in_;
-  std::vector<bool> forced_ready_;
-  std::size_t forced_pos_ = 0;
   bool logging_ = false;
   std::vector<CycleRecord> log_;
-  double uniform();
 };
 
 }  // namespace qsq::rtlsim

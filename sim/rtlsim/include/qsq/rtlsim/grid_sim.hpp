@@ -19,33 +19,38 @@
 #include <vector>
 
 #include "qsq/grid.hpp"
-#include "qsq/rtlsim/array_sim.hpp"
+#include "qsq/rtlsim/stream_driver.hpp"
 
 namespace qsq::rtlsim {
 
-class GridSim {
+// qsq_grid's buses beyond the array's: the load's row and row mask, the beat's slot and flags,
+// and the M-wide result with the rows that hold a filter.
+struct GridLoadBus : LoadBus {
+  unsigned wld_row = 0;
+  std::uint64_t wld_rows_on = 0;
+};
+struct GridBeatBus {
+  std::vector<std::uint32_t> act_data;  // qsq::pack_lanes words
+  unsigned act_slot = 0;
+  bool act_first = false, act_last = false;
+};
+using GridPorts = PortValues<GridLoadBus, GridBeatBus>;
+struct GridOutputs : Handshake {
+  std::vector<std::uint32_t> res_data;  // M x AccW bits, LSB first
+  std::uint64_t res_rows = 0;
+};
+
+class GridSim : public StreamDriver<GridPorts, GridOutputs, GridResult> {
  public:
   // serial: the digit-serial lane organisation (Serial = 1), built for grid-small and grid.
   static std::unique_ptr<GridSim> create(std::string_view preset, bool gate_en = true, bool exact_lane = false,
                                          bool serial = false);
   static std::vector<std::string> available();
 
-  virtual ~GridSim();
-  const Geometry& geometry() const { return geo_; }
-  void set_traffic(const Traffic& t);
-
-  // Queue a load or a beat (checked against the geometry: qsq::Error).
+  // Queue a load or a beat (checked against the geometry: qsq::Error). run() returns one result
+  // per last beat, in order.
   void push_load(const GridLoad& load);
   void push_beat(const GridBeat& beat);
-
-  // Drives every queued operation and waits for every result; throws qsq::Error on a hang
-  // (no progress for 1000 cycles) or a result nobody asked for.
-  std::vector<GridResult> run();
-  void reset(int cycles = 2);
-
-  std::uint64_t cycles() const { return cycles_; }
-  std::uint64_t results() const { return results_total_; }
-  std::uint64_t stalled_cycles() const { return stalled_; }  // cycles an offered operation was refused
 
   // Gated-clock observation (gated models): rising edges of a bank's gated clock, by instance
   // path below qsq_grid, e.g. "u_load_bank", "gen_col[2].u_act_bank", "gen_row[3].u_row.u_weight_bank",
@@ -55,43 +60,8 @@ class GridSim {
   virtual std::vector<std::string> gated_banks() const = 0;
 
  protected:
-  struct Inputs {
-    bool rst_n = true;
-    unsigned cfg_q = 0, cfg_p = 0, cfg_codebook = 0;
-    bool cfg_bypass = false;
-    bool wld_valid = false, act_valid = false, res_ready = true;
-    unsigned wld_row = 0;
-    std::uint64_t wld_rows_on = 0;
-    std::vector<std::uint32_t> wld_codes, wld_plain, act_data;  // qsq::pack_lanes words
-    std::uint32_t wld_scale = 0;
-    unsigned act_slot = 0;
-    bool act_first = false, act_last = false;
-  };
-  struct Outputs {
-    bool wld_ready = false, act_ready = false, res_valid = false;
-    std::vector<std::uint32_t> res_data;  // M x AccW bits, LSB first
-    std::uint64_t res_rows = 0;
-  };
-  explicit GridSim(Geometry g);
-  virtual Outputs settle(const Inputs& in) = 0;  // inputs applied with the clock low
-  virtual void clock() = 0;                      // rising, then falling edge
-
- private:
-  struct Op {
-    bool is_load = false;
-    Inputs in;
-  };
-  void step(std::vector<GridResult>& out);
-  double uniform();
-  GridResult decode(const Outputs& o) const;
-  Geometry geo_;
-  Traffic traffic_;
-  std::uint64_t rng_ = 1;
-  std::vector<Op> queue_;
-  std::size_t head_ = 0;
-  bool offering_ = false;
-  std::uint64_t outstanding_ = 0, cycles_ = 0, results_total_ = 0, stalled_ = 0;
-  Inputs in_;
+  explicit GridSim(Geometry g) : StreamDriver(std::move(g), "grid") {}
+  GridResult result(const GridOutputs& o) const override;
 };
 
 }  // namespace qsq::rtlsim
