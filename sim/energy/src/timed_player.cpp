@@ -140,7 +140,10 @@ class TimedDut {
     return v;
   }
 
-  void settle() {}
+  // The inputs of this cycle are set: outputs read now are the settled end-of-cycle values (a
+  // handshake that waits on a combinational ready, as the digit-serial grid's, reads it again in
+  // the next cycle without putting anything new).
+  void settle() { touched_ = true; }
   void edge() {
     advance();
     edge_ += period_;
