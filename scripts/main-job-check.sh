@@ -25,7 +25,7 @@ r = json.load(open("out/report.json"))
 stages = r["stages"]
 bad = [s["name"] + ": " + s["status"] + " " + s.get("error", "") for s in stages if s["status"] != "done" or s["cached"]]
 expected = {"metrics", "codec", "container", "cosim", "net-train", "net-quantize", "net-trace", "net-finetune",
-            "net-eval", "synth", "energy", "net-tune"}
+            "net-eval", "synth", "energy", "energy-grid", "net-tune"}
 missing = expected - {s["name"] for s in stages}
 md = open("out/report.md").read()
 for s in stages:

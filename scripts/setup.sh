@@ -35,6 +35,8 @@ if [ -x scripts/fetch-data.sh ]; then scripts/fetch-data.sh; fi
 
 if [ "${QSQ_SKIP_BUILD:-0}" != "1" ]; then
   log "configuring and building (preset default)"
+  # ccache (when installed) keys on paths relative to this folder, so another clone's build hits.
+  export CCACHE_BASEDIR="$PWD"
   cmake --preset default >/dev/null
   cmake --build --preset default -j "$(nproc)"
 fi

@@ -8,11 +8,13 @@
 
 namespace qsq::flow {
 
-TraceWriter::TraceWriter(const TraceShape& shape, CodebookId codebook, std::string_view comment) : shape_(shape) {
+TraceWriter::TraceWriter(const TraceShape& shape, CodebookId codebook, std::string_view comment, TraceGrid grid)
+    : shape_(shape), grid_(grid) {
   text_ = "qsq-trace 1\n";
   if (!comment.empty()) this->comment(comment);
   text_ += "shape " + std::to_string(shape.width) + " " + std::to_string(shape.lanes) + " " +
            std::to_string(shape.code_bits) + "\n";
+  if (grid.rows > 0) text_ += "grid " + std::to_string(grid.rows) + " " + std::to_string(grid.slots) + "\n";
   text_ += "codebook " + std::string(codebook_name(codebook)) + "\n";
 }
 
@@ -22,7 +24,10 @@ void TraceWriter::comment(std::string_view line) {
   text_ += '\n';
 }
 
+void TraceWriter::codebook(CodebookId codebook) { text_ += "codebook " + std::string(codebook_name(codebook)) + "\n"; }
+
 void TraceWriter::load(const WeightLoad& ld) {
+  if (grid_.rows > 0) throw Error("operand trace: a one-row load in a grid trace");
   const auto n = static_cast<std::size_t>(shape_.lanes);
   if ((ld.bypass ? ld.plain.size() : ld.codes.size()) != n)
     throw Error("operand trace: a weight load needs " + std::to_string(n) + " lanes");
@@ -37,9 +42,35 @@ void TraceWriter::load(const WeightLoad& ld) {
 }
 
 void TraceWriter::beat(const DotBeat& b) {
+  if (grid_.rows > 0) throw Error("operand trace: a one-row beat in a grid trace");
   if (b.a.size() != static_cast<std::size_t>(shape_.lanes))
     throw Error("operand trace: a beat needs " + std::to_string(shape_.lanes) + " activations");
   text_ += "A " + std::to_string(b.psum);
+  for (auto a : b.a) text_ += ' ' + std::to_string(a);
+  text_ += '\n';
+}
+
+void TraceWriter::grid_load(const GridLoad& g) {
+  if (grid_.rows <= 0) throw Error("operand trace: a grid load in a one-row trace");
+  const WeightLoad& ld = g.weights;
+  const auto n = static_cast<std::size_t>(shape_.lanes);
+  if ((ld.bypass ? ld.plain.size() : ld.codes.size()) != n)
+    throw Error("operand trace: a weight load needs " + std::to_string(n) + " lanes");
+  text_ += (ld.bypass ? "GP " : "G ") + std::to_string(g.row) + " " + std::to_string(g.rows_on);
+  if (ld.bypass) {
+    for (auto w : ld.plain) text_ += ' ' + std::to_string(w);
+  } else {
+    text_ += " " + std::to_string(ld.scale);
+    for (auto c : ld.codes) text_ += ' ' + std::to_string(static_cast<int>(c));
+  }
+  text_ += '\n';
+}
+
+void TraceWriter::grid_beat(const GridBeat& b, std::uint64_t macs) {
+  if (grid_.rows <= 0) throw Error("operand trace: a grid beat in a one-row trace");
+  if (b.a.size() != static_cast<std::size_t>(shape_.lanes))
+    throw Error("operand trace: a beat needs " + std::to_string(shape_.lanes) + " activations");
+  text_ += "B " + std::to_string(b.slot) + " " + (b.first ? "1" : "0") + " " + (b.last ? "1" : "0") + " " + std::to_string(macs);
   for (auto a : b.a) text_ += ' ' + std::to_string(a);
   text_ += '\n';
 }
@@ -92,7 +123,18 @@ OperandTrace read_operand_trace(const std::string& path, const TraceShape* expec
       }
       continue;
     }
+    if (tag == "grid") {
+      if (!shape) fail("'grid' must come after 'shape'");
+      if (!(ls >> tr.grid.rows >> tr.grid.slots)) fail("grid needs: rows slots");
+      if (tr.grid.rows < 1 || tr.grid.rows > 64) fail("grid rows " + std::to_string(tr.grid.rows) + " out of range 1..64");
+      if (tr.grid.slots < 1 || tr.grid.slots > 4096) fail("grid slots " + std::to_string(tr.grid.slots) + " out of range 1..4096");
+      continue;
+    }
     if (!shape) fail("'shape' must come before the first beat");
+    const bool grid_tag = tag == "G" || tag == "GP" || tag == "B";
+    if (grid_tag && tr.grid.rows == 0) fail("'" + tag + "' line in a one-row trace (no 'grid' line)");
+    if (!grid_tag && tr.grid.rows > 0 && (tag == "L" || tag == "P" || tag == "A"))
+      fail("'" + tag + "' line in a grid trace (use G, GP and B)");
     const TraceShape& s = tr.shape;
     auto values = [&](bool code) {
       std::vector<std::int32_t> v(static_cast<std::size_t>(s.lanes));
@@ -114,11 +156,13 @@ OperandTrace read_operand_trace(const std::string& path, const TraceShape* expec
       ld.scale = static_cast<std::uint32_t>(sc);
       const auto codes = values(true);
       ld.codes.assign(codes.begin(), codes.end());
+      ld.codebook = tr.codebook;
       tr.transactions.emplace_back(std::move(ld));
     } else if (tag == "P") {
       WeightLoad ld;
       ld.bypass = true;
       ld.plain = values(false);
+      ld.codebook = tr.codebook;
       tr.transactions.emplace_back(std::move(ld));
     } else if (tag == "A") {
       DotBeat b;
@@ -127,14 +171,45 @@ OperandTrace read_operand_trace(const std::string& path, const TraceShape* expec
       b.psum = ps;
       b.a = values(false);
       tr.transactions.emplace_back(std::move(b));
+    } else if (tag == "G" || tag == "GP") {
+      GridLoad g;
+      long long row, on;
+      if (!(ls >> row >> on) || row < 0 || row >= tr.grid.rows || on < 0 ||
+          (tr.grid.rows < 63 && on >= (1LL << tr.grid.rows)))
+        fail("bad row or rows_on for a grid of " + std::to_string(tr.grid.rows) + " rows");
+      g.row = static_cast<int>(row);
+      g.rows_on = static_cast<std::uint64_t>(on);
+      if (tag == "G") {
+        long long sc;
+        if (!(ls >> sc) || sc < 0 || sc > static_cast<long long>(max_scale(s.width))) fail("bad scale");
+        g.weights.scale = static_cast<std::uint32_t>(sc);
+        const auto codes = values(true);
+        g.weights.codes.assign(codes.begin(), codes.end());
+        g.weights.codebook = tr.codebook;
+      } else {
+        g.weights.bypass = true;
+        g.weights.plain = values(false);
+        g.weights.codebook = tr.codebook;
+      }
+      tr.grid_items.emplace_back(std::move(g));
+    } else if (tag == "B") {
+      GridTraceBeat b;
+      long long slot, macs;
+      int first, last;
+      if (!(ls >> slot >> first >> last >> macs) || slot < 0 || slot >= tr.grid.slots || first < 0 || first > 1 ||
+          last < 0 || last > 1 || macs < 0 || macs > static_cast<long long>(tr.grid.rows) * s.lanes)
+        fail("bad beat: slot (< " + std::to_string(tr.grid.slots) + "), first, last (0 or 1), macs (<= rows x lanes)");
+      b.beat.slot = static_cast<int>(slot);
+      b.beat.first = first != 0;
+      b.beat.last = last != 0;
+      b.macs = static_cast<std::uint64_t>(macs);
+      b.beat.a = values(false);
+      tr.grid_items.emplace_back(std::move(b));
     } else {
-      fail("unknown line tag '" + tag + "' (L, P, A, shape, codebook)");
+      fail("unknown line tag '" + tag + "' (L, P, A, G, GP, B, shape, grid, codebook)");
     }
   }
   if (!header) throw Error(path + ": empty operand trace");
-  // The codebook line names the decoder of the whole trace.
-  for (auto& t : tr.transactions)
-    if (auto* ld = std::get_if<WeightLoad>(&t)) ld->codebook = tr.codebook;
   return tr;
 }
 

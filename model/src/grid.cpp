@@ -1,6 +1,7 @@
 #include "qsq/grid.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 
 #include "qsq/csd.hpp"
@@ -143,6 +144,12 @@ GridBeat grid_step_beat(const Layer& layer, std::span<const std::int32_t> input,
   return b;
 }
 
+std::uint64_t grid_step_macs(const Layer& layer, const Shape& shape, const GridStep& s) {
+  if (s.kind != GridStep::Kind::beat) return 0;
+  const int lanes = std::min(shape.lanes, layer.fan_in() - s.chunk * shape.lanes);
+  return static_cast<std::uint64_t>(std::popcount(s.rows_on)) * static_cast<std::uint64_t>(std::max(lanes, 0));
+}
+
 std::vector<std::int64_t> grid_layer_accumulators(const Layer& layer, std::span<const std::int32_t> input,
                                                   const Shape& shape, Quality q, LaneKind lane, GridCost* cost,
                                                   LaneOrg org) {
@@ -159,6 +166,7 @@ std::vector<std::int64_t> grid_layer_accumulators(const Layer& layer, std::span<
     }
     const GridBeat b = grid_step_beat(layer, input, shape, s);
     ++c.beats;
+    c.macs += grid_step_macs(layer, shape, s);
     c.slot_macs += static_cast<std::uint64_t>(shape.rows) * shape.lanes;
     c.cycles += org == LaneOrg::serial ? static_cast<std::uint64_t>(serial_beat_cycles(g, b.a)) : 1;
     if (auto r = g.beat(b)) {
@@ -170,7 +178,10 @@ std::vector<std::int64_t> grid_layer_accumulators(const Layer& layer, std::span<
       }
     }
   });
-  c.macs = static_cast<std::uint64_t>(layer.macs());  // conv_shape() counts every filter
+  // The beats' MACs are the layer's: every (filter, position, term) exactly once.
+  if (c.macs != static_cast<std::uint64_t>(layer.macs()))
+    throw Error("grid schedule of layer " + layer.name + " counts " + std::to_string(c.macs) + " MACs, the layer has " +
+                std::to_string(layer.macs()));
   if (cost) *cost = c;
   return acc;
 }

@@ -222,6 +222,9 @@ std::string export_table(const json& j) {
   if (j.contains("onnx"))
     t += "ONNX (" + j["onnx_weights"].get<std::string>() + " weights, quality " + std::to_string(j["onnx_quality"].get<int>()) +
          "): " + j["onnx"].get<std::string>() + "\n";
+  if (j.contains("grid_trace"))
+    t += "grid trace for preset " + j["grid_preset"].get<std::string>() + " (" + j["grid_trace_workload"].get<std::string>() +
+         "): " + j["grid_trace"].get<std::string>() + "\n";
   if (j.contains("trace")) t += "operand trace (" + j["trace_workload"].get<std::string>() + "): " + j["trace"].get<std::string>() + "\n";
   return t;
 }
@@ -249,6 +252,12 @@ void register_export(CLI::App& app) {
   cmd->add_option("--data", a->data, data_help("data set of the trace images: mnist or fashion"))->capture_default_str();
   add_data_options(cmd, a->dopts);
   cmd->add_option("--trace-images", a->trace_images, "test images in the trace")->capture_default_str();
+  cmd->add_option("--grid-trace", a->grid_trace,
+                  "also write the conv layers' operand streams in the 2-D grid's schedule (a grid trace, docs/energy.md) "
+                  "for real test images here: the `real` workload of `qsq energy --preset grid*`");
+  cmd->add_option("--grid-preset", a->grid_preset, "the grid preset the grid trace is cut for")
+      ->check(CLI::IsMember({"grid-small", "grid", "grid-large"}))
+      ->capture_default_str();
 }
 
 }  // namespace

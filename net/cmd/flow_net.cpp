@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "cmd_net.hpp"
+#include "accuracy_energy.hpp"
 #include "net_experiments.hpp"
 #include "qsq/net/dataset.hpp"
 
@@ -261,10 +262,19 @@ json tune_run(StageContext& ctx) {
       out["runs"].push_back(r);
     }
   }
+  // Accuracy against measured energy per MAC, per level and for the mix: the one-row array (the
+  // energy stage) and the 2-D grid (energy-grid).
+  if (ctx.has_upstream("net-eval")) {
+    const json none;
+    const json& e1 = ctx.has_upstream("energy") ? ctx.upstream("energy") : none;
+    const json& e2 = ctx.has_upstream("energy-grid") ? ctx.upstream("energy-grid") : none;
+    out["accuracy_energy"] =
+        net::accuracy_energy(ctx.upstream("net-eval"), {{"one-row array", &e1}, {"grid M=N=8", &e2}}, out["runs"]);
+  }
   return out;
 }
 
-std::string tune_md(const json& j, const StageContext&) {
+std::string tune_md(const json& j, const StageContext& ctx) {
   std::string s = j["quick"].get<bool>() ? "**Quick mode: 500 validation and 1000 test images.**\n\n" : "";
   if (j["runs"].empty()) return s;
   const json& r0 = j["runs"][0];
@@ -288,6 +298,7 @@ std::string tune_md(const json& j, const StageContext&) {
       s += fmt::format(" {:.3f}x |\n", r["cost_ratio"].get<double>());
   }
   if (measured && r0.contains("energy_source")) s += "\nEnergy per MAC per level: " + r0["energy_source"].get<std::string>() + ".\n";
+  if (j.contains("accuracy_energy")) s += net::accuracy_energy_markdown(j["accuracy_energy"], ctx.out_dir);
   return s;
 }
 
@@ -302,14 +313,28 @@ json trace_run(StageContext& ctx) {
   a.trace_images = 1;
   json r = net::run_export(a);
   ctx.add_output(a.trace);
+  // The 2-D grid's real workload (qsq energy --preset grid): every conv layer of both networks.
+  std::vector<std::pair<std::string, std::string>> nets;
+  for (const auto& e : kExperiments)
+    nets.emplace_back((stage_dir(ctx, "net-quantize") / fmt::format("{}-pow2-search.qsq", e.net)).string(), e.data);
+  const std::string grid_trace = (ctx.out_dir / "operands-grid.trace").string();
+  const json g = net::write_grid_trace(nets, {}, "grid", 1, grid_trace);
+  r.update(g);
+  ctx.add_output(grid_trace);
   return r;
 }
 
 std::string trace_md(const json& j, const StageContext&) {
-  return fmt::format("$readmemh files of {} for {} lanes in `{}`; operand trace ({}) in `{}` (the `real` workload of "
+  std::string s = fmt::format("$readmemh files of {} for {} lanes in `{}`; operand trace ({}) in `{}` (the `real` workload of "
                      "`qsq energy`). Command: `qsq export {} -o DIR --trace out/operands.trace`.\n",
                      j["file"].get<std::string>(), j["lanes"].get<int>(), j["out"].get<std::string>(),
                      j["trace_workload"].get<std::string>(), j["trace"].get<std::string>(), j["file"].get<std::string>());
+  if (j.contains("grid_trace"))
+    s += fmt::format("\nGrid trace for preset {} ({}) in `{}` (the `real` workload of `qsq energy --preset {}`). Command, per "
+                     "network: `qsq export NET.qsq --data DATA --grid-trace FILE --grid-preset {}`.\n",
+                     j["grid_preset"].get<std::string>(), j["grid_trace_workload"].get<std::string>(),
+                     j["grid_trace"].get<std::string>(), j["grid_preset"].get<std::string>(), j["grid_preset"].get<std::string>());
+  return s;
 }
 
 }  // namespace
@@ -330,13 +355,13 @@ void register_net_flow() {
       {"net-train", "Networks: float baselines (LeNet-5 / MNIST, ConvNet / Fashion-MNIST)", {}, train_run, train_md},
       {"net-quantize", "Networks: 3-bit quantization, keep-ends variant, codebook and scale choices", {"net-train"},
        quantize_run, quantize_md},
-      {"net-trace", "Networks: RTL export and operand trace of LeNet-5's conv layers", {"net-quantize"}, trace_run, trace_md},
+      {"net-trace", "Networks: RTL export and operand traces (LeNet-5's conv layers; the grid's: LeNet-5's and ConvNet's)", {"net-quantize"}, trace_run, trace_md},
       {"net-finetune", "Networks: quantization-aware fine-tuning (exact decoder in the forward pass)", {"net-train"},
        finetune_run, finetune_md},
       {"net-eval", "Networks: bit-exact accuracy per quality level, zeros and memory",
        {"net-train", "net-quantize", "net-finetune"}, eval_run, eval_md},
       {"net-tune", "Networks: per-layer quality within a 0.5-point budget, at the measured energy per MAC",
-       {"net-quantize", "net-finetune", "energy"}, tune_run, tune_md},
+       {"net-quantize", "net-finetune", "net-eval", "energy", "energy-grid"}, tune_run, tune_md},
   };
   for (const auto& n : net_stages)
     flow::add_stage({.name = n.name,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 
 #include "cli.hpp"
@@ -582,8 +583,42 @@ std::string tune_table(const json& j) {
 
 // ---- export -----------------------------------------------------------------------------------
 
+qsq::Shape grid_preset_shape(const std::string& name) {
+  for (const auto& p : qsq::presets::kAll)
+    if (name == p.name && p.grid()) return p;
+  throw Failure("--grid-preset '" + name + "' is not a grid preset (grid-small, grid, grid-large)");
+}
+
+json write_grid_trace(const std::vector<std::pair<std::string, std::string>>& nets, const qn::DataOptions& dopts,
+                      const std::string& preset, int images, const std::string& path) {
+  // Every network, its engine and its quantized test images stay alive while the trace is written.
+  std::vector<qsq::Network> networks;
+  networks.reserve(nets.size());
+  std::vector<std::unique_ptr<qn::IntEngine>> engines;
+  std::vector<qn::QuantizedInputs> inputs;
+  inputs.reserve(nets.size());
+  std::string what;
+  for (const auto& [qsq_file, data] : nets) {
+    check_data_name(data);
+    networks.push_back(read_network(qsq_file));
+    const qsq::Network& net = networks.back();
+    const qn::Dataset test = qn::load_data(data, qn::Split::test, dopts).head(images);
+    qn::require_shape(test, net.input, "the network in " + qsq_file);
+    inputs.push_back(qn::quantize_inputs(net, test));
+    engines.push_back(std::make_unique<qn::IntEngine>(net));
+    what += (what.empty() ? "" : "; ") + ("conv layers of " + net.name + ", " + workload(test));
+  }
+  std::vector<qn::TraceSource> src;
+  for (size_t k = 0; k < nets.size(); ++k) src.push_back({engines[k].get(), &inputs[k]});
+  qn::TraceOptions t;
+  t.images = images;
+  write_file_atomic(path, qn::grid_operand_trace(src, grid_preset_shape(preset), t));
+  return {{"grid_trace", path}, {"grid_preset", preset}, {"grid_trace_workload", what}};
+}
+
 json run_export(const ExportArgs& a) {
-  if (a.out.empty() && a.onnx.empty()) throw Failure("export needs -o DIR and/or --onnx FILE.onnx");
+  if (a.out.empty() && a.onnx.empty() && a.grid_trace.empty())
+    throw Failure("export needs -o DIR, --onnx FILE.onnx and/or --grid-trace FILE");
   const qsq::Network net = read_network(a.qsq);
   json j = json_header();
   j["file"] = a.qsq;
@@ -605,6 +640,9 @@ json run_export(const ExportArgs& a) {
 #else
     throw Failure("--onnx: this qsq was built without ONNX support (QSQ_WITH_ONNX=OFF)");
 #endif
+  }
+  if (!a.grid_trace.empty()) {
+    j.update(write_grid_trace({{a.qsq, a.data}}, a.dopts, a.grid_preset, a.trace_images, a.grid_trace));
   }
   if (!a.trace.empty()) {
     check_data_name(a.data);

@@ -92,12 +92,20 @@ struct ExportArgs {
   std::string trace;        // optional: also write a qsq-trace of the conv layers here
   std::string data = "mnist";
   int trace_images = 1;     // first test images in the trace
+  std::string grid_trace;   // optional: also write a grid trace (qsq-trace 1 with `grid M S`) of the conv layers here
+  std::string grid_preset = "grid";  // the grid preset it is cut for
   qsq::net::DataOptions dopts;  // --mean, --std, --layout of the data
   std::string onnx;          // optional: also write the network as ONNX here (docs/onnx.md)
   std::string onnx_weights = "qonnx";  // qonnx (Quant nodes) or float (dequantized weights)
   int onnx_quality = 0;      // quality level of the exported weights (0 = exact)
 };
 nlohmann::json run_export(const ExportArgs& a);
+// A grid trace (qsq-trace 1 with `grid M S`) of the conv layers of each (.qsq file, data set), one
+// network after the other, `images` test images each, cut for the grid preset; returns the JSON
+// keys grid_trace, grid_preset and grid_trace_workload.
+nlohmann::json write_grid_trace(const std::vector<std::pair<std::string, std::string>>& nets,
+                                const qsq::net::DataOptions& dopts, const std::string& preset, int images,
+                                const std::string& path);
 
 // The default network for a data set and vice versa.
 std::string default_data(const std::string& net);

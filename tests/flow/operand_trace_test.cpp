@@ -70,6 +70,69 @@ TEST(OperandTrace, WriterAndReaderRoundTrip) {
   EXPECT_THROW(w.beat({{1, 2}, 0}), qsq::Error);  // two activations for three lanes
 }
 
+// A grid trace (the 2-D grid's schedule): loads of one row with the rows that hold a filter,
+// beats with slot, first, last and MACs; a codebook line applies to the loads after it.
+TEST(OperandTrace, GridTraceRoundTrip) {
+  TempDir d;
+  const qf::TraceShape shape{5, 3, 3};
+  qf::TraceWriter w(shape, qsq::CodebookId::pow2, {}, {2, 4});
+  qsq::GridLoad g0{1, 3, {}};
+  g0.weights.codes = {7, 0, 2};
+  g0.weights.scale = 9;
+  w.grid_load(g0);
+  w.grid_beat({{-16, 0, 15}, 3, true, false}, 6);
+  w.codebook(qsq::CodebookId::shift);
+  qsq::GridLoad g1{0, 1, {}};
+  g1.weights.bypass = true;
+  g1.weights.plain = {-1, 2, -3};
+  w.grid_load(g1);
+  w.grid_beat({{1, 2, 3}, 0, false, true}, 2);
+  EXPECT_EQ(w.text(),
+            "qsq-trace 1\nshape 5 3 3\ngrid 2 4\ncodebook pow2\nG 1 3 9 7 0 2\nB 3 1 0 6 -16 0 15\ncodebook shift\n"
+            "GP 0 1 -1 2 -3\nB 0 0 1 2 1 2 3\n");
+  EXPECT_THROW(w.load(g0.weights), qsq::Error);      // a one-row line in a grid trace
+  EXPECT_THROW(w.grid_beat({{1, 2}, 0, true, true}, 2), qsq::Error);  // two activations for three lanes
+  qf::write_file_atomic(d / "g.trace", w.text());
+  const qf::OperandTrace t = qf::read_operand_trace((d / "g.trace").string(), &shape);
+  EXPECT_EQ(t.grid, (qf::TraceGrid{2, 4}));
+  EXPECT_TRUE(t.transactions.empty());
+  ASSERT_EQ(t.grid_items.size(), 4u);
+  const auto& r0 = std::get<qsq::GridLoad>(t.grid_items[0]);
+  EXPECT_EQ(r0.row, 1);
+  EXPECT_EQ(r0.rows_on, 3u);
+  EXPECT_EQ(r0.weights.codebook, qsq::CodebookId::pow2);
+  EXPECT_EQ(r0.weights.codes, (std::vector<std::uint8_t>{7, 0, 2}));
+  const auto& b0 = std::get<qf::GridTraceBeat>(t.grid_items[1]);
+  EXPECT_EQ(b0.beat.slot, 3);
+  EXPECT_TRUE(b0.beat.first);
+  EXPECT_FALSE(b0.beat.last);
+  EXPECT_EQ(b0.macs, 6u);
+  EXPECT_EQ(b0.beat.a, (std::vector<std::int32_t>{-16, 0, 15}));
+  EXPECT_EQ(std::get<qsq::GridLoad>(t.grid_items[2]).weights.codebook, qsq::CodebookId::shift);
+  EXPECT_EQ(std::get<qf::GridTraceBeat>(t.grid_items[3]).macs, 2u);
+
+  auto fails = [&](const std::string& text, const std::string& what) {
+    qf::write_file_atomic(d / "bad.trace", text);
+    try {
+      qf::read_operand_trace((d / "bad.trace").string(), &shape);
+    } catch (const qsq::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+      return;
+    }
+    ADD_FAILURE() << "no error for " << text;
+  };
+  const std::string head = "qsq-trace 1\nshape 5 3 3\n";
+  fails(head + "G 0 1 0 0 0 0\n", ":3: 'G' line in a one-row trace");
+  fails(head + "grid 2 4\nL 0 0 0 0\n", ":4: 'L' line in a grid trace");
+  fails(head + "grid 2 4\nG 2 1 0 0 0 0\n", ":4: bad row or rows_on");
+  fails(head + "grid 2 4\nG 0 4 0 0 0 0\n", ":4: bad row or rows_on");
+  fails(head + "grid 2 4\nB 4 1 1 6 0 0 0\n", ":4: bad beat");
+  fails(head + "grid 2 4\nB 0 1 1 7 0 0 0\n", ":4: bad beat");  // more MACs than rows x lanes
+  fails(head + "grid 2 4\nB 0 2 1 6 0 0 0\n", ":4: bad beat");
+  fails(head + "grid 0 4\n", ":3: grid rows 0 out of range");
+  fails("qsq-trace 1\ngrid 2 4\n", ":2: 'grid' must come after 'shape'");
+}
+
 TEST(OperandTrace, RejectsMalformedTraces) {
   TempDir d;
   auto file = [&](const std::string& name, const std::string& text) {

@@ -3,6 +3,7 @@
 // grid schedule of random layers against the 1-D schedule's accumulators (scheduled_accumulators).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "qsq/codebook.hpp"
@@ -146,6 +147,38 @@ TEST(GridModel, ScheduleEqualsTheOneRowSchedule) {
       }
     }
   }
+}
+
+// MACs of a beat: the group's rows times the chunk's lanes inside the dot product. Fan-in 8 on
+// N = 3 lanes: chunks of 3, 3 and 2 lanes; 5 filters on M = 3 rows: groups of 3 and 2 rows.
+TEST(GridModel, StepMacsCountOnlyFiltersAndTermsOfTheLayer) {
+  const qsq::Shape s = qsq::presets::kGridSmall;  // M = 3, N = 3, 4 slots
+  qsq::Layer l;
+  l.name = "conv";
+  l.kind = qsq::LayerKind::conv2d;
+  l.kernel = 2;
+  l.in = {2, 3, 3};  // fan-in 2 x 2 x 2 = 8, 2 x 2 = 4 positions
+  l.out_channels = 5;
+  l.format = qsq::WeightFormat::plain;
+  l.plain.assign(static_cast<std::size_t>(l.num_weights()), 1);
+  l.bias.assign(5, 0);
+  std::map<std::pair<int, int>, std::uint64_t> per_group_chunk;  // (group, chunk) -> MACs of one beat
+  std::uint64_t total = 0;
+  qsq::for_each_grid_step(l, s, [&](const qsq::GridStep& st) {
+    const std::uint64_t m = qsq::grid_step_macs(l, s, st);
+    if (st.kind == qsq::GridStep::Kind::load) {
+      EXPECT_EQ(m, 0u);
+      return;
+    }
+    per_group_chunk[{st.group, st.chunk}] = m;
+    total += m;
+  });
+  EXPECT_EQ(per_group_chunk.at({0, 0}), 9u);  // 3 rows x 3 lanes
+  EXPECT_EQ(per_group_chunk.at({0, 2}), 6u);  // 3 rows x 2 lanes (one padded lane)
+  EXPECT_EQ(per_group_chunk.at({1, 1}), 6u);  // 2 rows (one without a filter) x 3 lanes
+  EXPECT_EQ(per_group_chunk.at({1, 2}), 4u);
+  EXPECT_EQ(total, 5u * 4u * 8u);
+  EXPECT_EQ(total, static_cast<std::uint64_t>(l.macs()));
 }
 
 // Digit-serial cycles: one per kept digit of the busiest lane with a non-zero activation.

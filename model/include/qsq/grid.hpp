@@ -124,6 +124,11 @@ void for_each_grid_step(const Layer& layer, const Shape& shape, const std::funct
 GridLoad grid_step_load(const Layer& layer, const Shape& shape, const GridStep& s, Quality q);
 GridBeat grid_step_beat(const Layer& layer, std::span<const std::int32_t> input, const Shape& shape, const GridStep& s);
 
+// The layer's own multiply-accumulates in a beat step: every row of the group times the lanes of
+// the chunk that are inside the dot product (the last chunk's padded lanes and the rows without a
+// filter are not MACs). Over the whole schedule they sum to layer.macs().
+std::uint64_t grid_step_macs(const Layer& layer, const Shape& shape, const GridStep& s);
+
 // Counts of the layer's grid schedule.
 struct GridCost {
   std::uint64_t loads = 0, beats = 0;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli.hpp"
+#include "qsq/contract.hpp"
 #include "qsq/defaults.hpp"
 #include "qsq/energy/compare_mult.hpp"
 #include "qsq/energy/energy_flow.hpp"
@@ -82,23 +83,21 @@ qe::EnergyOptions resolve(qe::EnergyOptions e, const std::string& work, const st
   e.work = work;
   e.saif_dir = saif_dir;
   e.shape = shape_of(preset);
-  // Measuring qsq_array in a grid preset's row shape would report the wrong design.
-  if (e.shape.grid())
-    throw Failure("preset '" + preset + "' is a 2-D qsq_grid; qsq energy measures qsq_array only so far "
-                  "(qsq synth, qsq cosim and qsq_lockstep take the grid presets)");
+  if (lanes > 0 && e.shape.grid()) throw Failure("--lanes overrides the one-row array's presets only");
   if (lanes > 0) e.shape.lanes = lanes;
+  // The grid replays a grid trace (out/operands-grid.trace from `qsq flow`), the array a one-row one.
+  const fs::path default_trace = e.shape.grid() ? qe::default_grid_trace() : qe::default_trace();
   if (workload.empty()) {
-    std::string trace;
-    e.workload = qe::default_workload(&trace);
-    if (e.trace.empty()) e.trace = trace;
+    e.workload = fs::exists(default_trace) ? "real" : "stationary";
+    if (e.workload == "real" && e.trace.empty()) e.trace = default_trace.string();
   } else {
     e.workload = workload;
   }
   if (e.workload == "real" && e.trace.empty()) {
-    if (!fs::exists(qe::default_trace()))
-      throw Failure("--workload real needs --trace FILE (" + qe::default_trace().string() +
+    if (!fs::exists(default_trace))
+      throw Failure("--workload real needs --trace FILE (" + default_trace.string() +
                     ", which `qsq flow` writes, does not exist here)");
-    e.trace = qe::default_trace().string();
+    e.trace = default_trace.string();
   }
   if (e.workload != "real" && !e.trace.empty()) throw Failure("--trace is only used with --workload real");
   return e;
@@ -124,7 +123,8 @@ void add_energy(CLI::App& app) {
   auto o = std::make_shared<Opt>();
   auto* cmd = add_report_command<Opt>(
       app, "energy",
-      "Energy per multiply-accumulate of qsq_array for every quality level, from toggle counts of the synthesized\n"
+      "Energy per multiply-accumulate of qsq_array (or, with a grid preset, the 2-D qsq_grid) for every quality level,\n"
+      "from toggle counts of the synthesized\n"
       "gate-level netlist (Verilator, cell models from the liberty) under one workload, every result checked against\n"
       "the golden model during the run. Reports each level gated and with clock gating disabled, the exact baseline\n"
       "(plain a*w lanes, same registers and gating), a fully ungated plain array and the bound (lanes with no multiplier:\n"
@@ -136,7 +136,11 @@ void add_energy(CLI::App& app) {
       "zero-delay simulation alone (seconds when warm), glitches not seen.\n"
       "Workloads: random, stationary (weights held 64 beats, half-zero ReLU-like activations), real (--trace FILE in\n"
       "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
-      "when that file exists).",
+      "when that file exists).\n"
+      "Grid presets (grid-small, grid, grid-large): qsq_grid in the same five variants plus the digit-serial rows\n"
+      "(qsq_serial), MACs per cycle (throughput) beside pJ per MAC; MACs are the layers' own (padded lanes and rows\n"
+      "without a filter are not counted). --workload real replays a grid trace (qsq export --grid-trace; default\n"
+      "out/operands-grid.trace) once, whole.",
       o,
       [](Opt& x) {
         qe::EnergyOptions e = resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload);
@@ -156,7 +160,7 @@ void add_energy(CLI::App& app) {
   cmd->add_option("--liberty", o->e.liberty, "liberty file (default: OSU 0.18 um)");
   cmd->add_option("--saif", o->saif_dir, "write one backward SAIF per level of the gated array into this directory");
   cmd->add_option("--preset", o->preset,
-                  "array parameters: default (W=8 N=8) or small (W=5 N=3); the grid presets are not measured yet")
+                  "array parameters: default (W=8 N=8) or small (W=5 N=3); the 2-D grid: grid-small, grid (M=N=8), grid-large (M=N=16)")
       ->capture_default_str()->check(CLI::IsMember({"default", "small", "grid-small", "grid", "grid-large"}));
   cmd->add_option("--lanes", o->lanes, "override the preset's number of lanes N (array width; the synthetic workloads follow it)")
       ->check(CLI::Range(1, 64));
@@ -269,6 +273,45 @@ void add_stages() {
         e.cycles = ctx.quick ? 1000 : 10000;
         e.saif_dir = ctx.work_dir / "saif";
         e.delays = qe::Delays::sdf;  // the figures a power engineer signs; zero delay is reported beside them
+        try {
+          return qe::run_energy(e).to_json();
+        } catch (const qsq::Error& ex) {
+          throw Failure(ex.what());
+        }
+      },
+      .markdown = [](const nlohmann::json& j, const StageContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
+  // The 2-D grid (preset grid) on the grid trace of the net-trace stage: every conv layer of
+  // LeNet-5 and of the ConvNet, one image each, replayed whole, by the same method (SDF-timed,
+  // zero delay beside it). Quick mode (CI) measures grid-small on 1000 stationary cycles at zero
+  // delay instead: its point is that the stage runs cold, not the figures.
+  flow::add_stage({
+      .name = "energy-grid",
+      .title = "Energy per MAC and MACs per cycle of the 2-D grid against quality level (both lane organisations)",
+      .after = {"net-trace"},
+      .code = {"energy"},
+      .tools = {"yosys", "verilator", "sta"},
+      .params = [=](const StageContext& ctx) {
+        std::string key = "liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
+                          source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
+        if (ctx.has_upstream("net-trace") && ctx.upstream("net-trace").contains("grid_trace"))
+          key += "trace " + hash_file(ctx.upstream("net-trace").at("grid_trace").get<std::string>());
+        return key;
+      },
+      .run = [](StageContext& ctx) {
+        qe::EnergyOptions e;
+        e.work = ctx.out_dir / "work" / "energy";
+        e.shape = qsq::presets::kGrid;
+        e.workload = "stationary";
+        e.cycles = 10000;
+        e.delays = qe::Delays::sdf;
+        if (ctx.quick) {
+          e.shape = qsq::presets::kGridSmall;
+          e.cycles = 1000;
+          e.delays = qe::Delays::zero;
+        } else if (ctx.has_upstream("net-trace") && ctx.upstream("net-trace").contains("grid_trace")) {
+          e.workload = "real";
+          e.trace = ctx.upstream("net-trace").at("grid_trace").get<std::string>();
+        }
         try {
           return qe::run_energy(e).to_json();
         } catch (const qsq::Error& ex) {

@@ -2,7 +2,7 @@
 // gate-level netlist (class Vdut), built at run time by the energy flow together with the
 // netlist. Toggle counts are zeroed at the start of every block and written at its end
 // (coverage_<block index>.dat); one line per block goes to blocks.txt.
-// Usage: energy_sim STIM_FILE OUT_DIR          (compiled with -DQSQ_DRIVER_ARRAY or -DQSQ_DRIVER_MULT)
+// Usage: energy_sim STIM_FILE OUT_DIR   (compiled with -DQSQ_DRIVER_ARRAY, -DQSQ_DRIVER_GRID or -DQSQ_DRIVER_MULT)
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
@@ -32,13 +32,13 @@ void put_bits(T& port, int pos, int width, std::uint64_t value) {
   }
 }
 
-// The low `width` bits of a Verilated port of any width.
+// `width` bits (at most 64) at bit `pos` of a Verilated port of any width.
 template <typename T>
-std::uint64_t get_bits(const T& port, int width) {
+std::uint64_t get_bits(const T& port, int pos, int width) {
   if constexpr (std::is_integral_v<T>) {
-    return qsq::get_field(static_cast<std::uint64_t>(port), 0, width);
+    return qsq::get_field(static_cast<std::uint64_t>(port), pos, width);
   } else {
-    return qsq::get_bits(port.data(), 0, width < 64 ? width : 64);
+    return qsq::get_bits(port.data(), static_cast<std::size_t>(pos), width < 64 ? width : 64);
   }
 }
 
@@ -52,7 +52,7 @@ class VerilatedDut {
     switch (p) {
       case Port::clk: narrow(dut_.clk_i); break;
       case Port::rst_n: narrow(dut_.rst_ni); break;
-#ifdef QSQ_DRIVER_ARRAY
+#if defined(QSQ_DRIVER_ARRAY) || defined(QSQ_DRIVER_GRID)
       case Port::cfg_q: narrow(dut_.cfg_q_i); break;
       case Port::cfg_p: narrow(dut_.cfg_p_i); break;
       case Port::cfg_codebook: narrow(dut_.cfg_codebook_i); break;
@@ -62,9 +62,18 @@ class VerilatedDut {
       case Port::wld_codes: put_bits(dut_.wld_codes_i, pos, width, v); break;
       case Port::wld_plain: put_bits(dut_.wld_plain_i, pos, width, v); break;
       case Port::act_valid: narrow(dut_.act_valid_i); break;
-      case Port::act_psum: put_bits(dut_.act_psum_i, pos, width, v); break;
       case Port::act_data: put_bits(dut_.act_data_i, pos, width, v); break;
       case Port::res_ready: narrow(dut_.res_ready_i); break;
+#endif
+#ifdef QSQ_DRIVER_ARRAY
+      case Port::act_psum: put_bits(dut_.act_psum_i, pos, width, v); break;
+#endif
+#ifdef QSQ_DRIVER_GRID
+      case Port::wld_row: narrow(dut_.wld_row_i); break;
+      case Port::wld_rows_on: put_bits(dut_.wld_rows_on_i, pos, width, v); break;
+      case Port::act_slot: narrow(dut_.act_slot_i); break;
+      case Port::act_first: narrow(dut_.act_first_i); break;
+      case Port::act_last: narrow(dut_.act_last_i); break;
 #endif
 #ifdef QSQ_DRIVER_MULT
       case Port::en_a: narrow(dut_.en_a_i); break;
@@ -76,16 +85,19 @@ class VerilatedDut {
     }
   }
 
-  std::uint64_t get(Out o, int width) const {
+  std::uint64_t get(Out o, int pos, int width) const {
     switch (o) {
-#ifdef QSQ_DRIVER_ARRAY
+#if defined(QSQ_DRIVER_ARRAY) || defined(QSQ_DRIVER_GRID)
       case Out::wld_ready: return dut_.wld_ready_o;
       case Out::act_ready: return dut_.act_ready_o;
       case Out::res_valid: return dut_.res_valid_o;
-      case Out::res_data: return get_bits(dut_.res_data_o, width);
+      case Out::res_data: return get_bits(dut_.res_data_o, pos, width);
+#endif
+#ifdef QSQ_DRIVER_GRID
+      case Out::res_rows: return get_bits(dut_.res_rows_o, pos, width);
 #endif
 #ifdef QSQ_DRIVER_MULT
-      case Out::p: return get_bits(dut_.p_o, width);
+      case Out::p: return get_bits(dut_.p_o, pos, width);
 #endif
       default: std::cerr << "energy_sim: output " << qsq::stim::out_name(o) << " is not on this design\n"; std::exit(2);
     }
@@ -132,8 +144,10 @@ int main(int argc, char** argv) {
   VerilatedDut dut(ctx, vdut, out_dir);
   std::ofstream log(out_dir + "/blocks.txt");
   std::unique_ptr<std::ofstream> dump;
-#ifdef QSQ_DRIVER_ARRAY
+#if defined(QSQ_DRIVER_ARRAY)
   const auto kind = qsq::stim::Kind::array;
+#elif defined(QSQ_DRIVER_GRID)
+  const auto kind = qsq::stim::Kind::grid;
 #else
   const auto kind = qsq::stim::Kind::mult;
 #endif

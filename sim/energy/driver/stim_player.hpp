@@ -1,10 +1,10 @@
 // Description: the qsq-stim player shared by the energy flow's two gate-level simulators: the
 // Verilated zero-delay netlist (energy_driver.cpp) and the SDF-timed event simulator
-// (src/timed_player.cpp). It reads a qsq-stim file (written by qsq::energy::array_stimulus or
-// mult_stimulus, format in docs/energy.md), plays each block cycle by cycle through the
-// valid/ready handshakes, checks every array result against the golden value the stimulus
-// carries, and reports one line per block. The simulator is a `Dut` with:
-//   void put(Port, int pos, int width, uint64_t value);  uint64_t get(Out, int width);
+// (src/timed_player.cpp). It reads a qsq-stim file (written by qsq::energy::array_stimulus,
+// grid_stimulus or mult_stimulus, format in docs/energy.md), plays each block cycle by cycle
+// through the valid/ready handshakes, checks every array or grid result against the golden values
+// the stimulus carries, and reports one line per block. The simulator is a `Dut` with:
+//   void put(Port, int pos, int width, uint64_t value);  uint64_t get(Out, int pos, int width);
 //   void settle();        // inputs set: let the combinational outputs settle (clock low)
 //   void edge();          // one rising and falling clock edge
 //   void begin_block(const std::string& name);  void end_block(int index);
@@ -27,20 +27,22 @@
 
 namespace qsq::stim {
 
-enum class Kind { array, mult };
-// The input and output ports of the qsq_array and multiplier-wrapper interfaces.
+enum class Kind { array, mult, grid };
+// The input and output ports of the qsq_array, qsq_grid and multiplier-wrapper interfaces.
 enum class Port { clk, rst_n, cfg_q, cfg_p, cfg_codebook, cfg_bypass, wld_valid, wld_scale, wld_codes, wld_plain,
-                  act_valid, act_psum, act_data, res_ready, en_a, en_b, a, b };
-enum class Out { wld_ready, act_ready, res_valid, res_data, p };
+                  act_valid, act_psum, act_data, res_ready, en_a, en_b, a, b,
+                  wld_row, wld_rows_on, act_slot, act_first, act_last };
+enum class Out { wld_ready, act_ready, res_valid, res_data, p, res_rows };
 
 inline const char* port_name(Port p) {
   static const char* names[] = {"clk_i", "rst_ni", "cfg_q_i", "cfg_p_i", "cfg_codebook_i", "cfg_bypass_i",
                                 "wld_valid_i", "wld_scale_i", "wld_codes_i", "wld_plain_i", "act_valid_i",
-                                "act_psum_i", "act_data_i", "res_ready_i", "en_a_i", "en_b_i", "a_i", "b_i"};
+                                "act_psum_i", "act_data_i", "res_ready_i", "en_a_i", "en_b_i", "a_i", "b_i",
+                                "wld_row_i", "wld_rows_on_i", "act_slot_i", "act_first_i", "act_last_i"};
   return names[static_cast<int>(p)];
 }
 inline const char* out_name(Out o) {
-  static const char* names[] = {"wld_ready_o", "act_ready_o", "res_valid_o", "res_data_o", "p_o"};
+  static const char* names[] = {"wld_ready_o", "act_ready_o", "res_valid_o", "res_data_o", "p_o", "res_rows_o"};
   return names[static_cast<int>(o)];
 }
 
@@ -55,7 +57,7 @@ class Player {
  public:
   Player(Dut& dut, Kind kind) : dut_(dut), kind_(kind) {}
 
-  int lanes = 0, width = 0, code_bits = 0, acc_width = 0;
+  int lanes = 0, width = 0, code_bits = 0, acc_width = 0, rows = 0;  // rows: the grid's M
   std::ostream* dump = nullptr;  // multiplier products, one per cycle
 
   void edge() {
@@ -80,7 +82,7 @@ class Player {
   }
 
   void end_block(int index, std::ostream& log) {
-    if (kind_ == Kind::array) finish_block();
+    if (kind_ != Kind::mult) finish_block();
     dut_.end_block(index);
     log << "block " << index << " " << blk_.name << " cycles " << blk_.cycles << " beats " << blk_.beats << " loads "
         << blk_.loads << " results " << blk_.results << " mismatches " << blk_.mismatches;
@@ -98,10 +100,15 @@ class Player {
     dut_.put(Port::cfg_bypass, 0, 1, static_cast<std::uint64_t>(bypass));
   }
 
-  // Drives one weight load until it transfers, collecting results on the way.
-  bool load(std::uint64_t scale, const std::vector<std::int64_t>& v, bool plain) {
+  // Drives one weight load until it transfers, collecting results on the way. A grid load also
+  // names its row and the rows that hold a filter.
+  bool load(std::uint64_t scale, const std::vector<std::int64_t>& v, bool plain, int row = 0, std::uint64_t rows_on = 0) {
     dut_.put(Port::wld_valid, 0, 1, 1);
     dut_.put(Port::act_valid, 0, 1, 0);
+    if (kind_ == Kind::grid) {
+      dut_.put(Port::wld_row, 0, 32, static_cast<std::uint64_t>(row));
+      dut_.put(Port::wld_rows_on, 0, rows, rows_on);
+    }
     if (plain) {
       for (int i = 0; i < lanes; ++i) dut_.put(Port::wld_plain, i * width, width, static_cast<std::uint64_t>(v[i]));
     } else {
@@ -119,7 +126,24 @@ class Player {
     dut_.put(Port::wld_valid, 0, 1, 0);
     dut_.put(Port::act_psum, 0, acc_width, psum);
     for (int i = 0; i < lanes; ++i) dut_.put(Port::act_data, i * width, width, static_cast<std::uint64_t>(a[i]));
-    expected_.push_back(expect);
+    expected_.push_back({{expect}, 1});
+    if (!handshake(Out::act_ready)) return false;
+    dut_.put(Port::act_valid, 0, 1, 0);
+    ++blk_.beats;
+    return true;
+  }
+
+  // One grid beat, broadcast to every row; a last beat expects one result: the values of the rows
+  // in `rows_on` (the others are undefined).
+  bool grid_beat(int slot, bool first, bool last, const std::vector<std::int64_t>& a, std::uint64_t rows_on,
+                 const std::vector<std::int64_t>& expect) {
+    dut_.put(Port::act_valid, 0, 1, 1);
+    dut_.put(Port::wld_valid, 0, 1, 0);
+    dut_.put(Port::act_slot, 0, 32, static_cast<std::uint64_t>(slot));
+    dut_.put(Port::act_first, 0, 1, first ? 1 : 0);
+    dut_.put(Port::act_last, 0, 1, last ? 1 : 0);
+    for (int i = 0; i < lanes; ++i) dut_.put(Port::act_data, i * width, width, static_cast<std::uint64_t>(a[i]));
+    if (last) expected_.push_back({expect, rows_on});
     if (!handshake(Out::act_ready)) return false;
     dut_.put(Port::act_valid, 0, 1, 0);
     ++blk_.beats;
@@ -134,7 +158,7 @@ class Player {
     dut_.settle();
     edge();
     ++blk_.beats;
-    if (dump) *dump << dut_.get(Out::p, 2 * width) << "\n";
+    if (dump) *dump << dut_.get(Out::p, 0, 2 * width) << "\n";
   }
 
  private:
@@ -142,24 +166,39 @@ class Player {
   Kind kind_;
   BlockStats blk_;
   std::uint64_t total_mismatches_ = 0;
-  std::deque<std::int64_t> expected_;
+  // An expected result: one value (array) or one per grid row, of the rows in `rows` (bit r).
+  struct Expected {
+    std::vector<std::int64_t> values;
+    std::uint64_t rows = 1;
+  };
+  std::deque<Expected> expected_;
+
+  void mismatch(const std::string& what) {
+    ++blk_.mismatches;
+    if (blk_.first_mismatch.empty()) blk_.first_mismatch = "result#" + std::to_string(blk_.results) + ":" + what;
+  }
 
   void sample_result() {
-    if (!dut_.get(Out::res_valid, 1)) return;
-    const std::int64_t got = qsq::sign_extend(dut_.get(Out::res_data, acc_width), acc_width);
+    if (!dut_.get(Out::res_valid, 0, 1)) return;
     ++blk_.results;
     if (expected_.empty()) {
-      ++blk_.mismatches;
-      if (blk_.first_mismatch.empty()) blk_.first_mismatch = "unexpected_result=" + std::to_string(got);
+      mismatch("unexpected_result");
       return;
     }
-    const std::int64_t want = expected_.front();
+    const Expected want = expected_.front();
     expected_.pop_front();
-    if (got != want) {
-      ++blk_.mismatches;
-      if (blk_.first_mismatch.empty())
-        blk_.first_mismatch = "result#" + std::to_string(blk_.results) + ":got=" + std::to_string(got) + ",want=" +
-                              std::to_string(want);
+    if (kind_ != Kind::grid) {
+      const std::int64_t got = qsq::sign_extend(dut_.get(Out::res_data, 0, acc_width), acc_width);
+      if (got != want.values[0]) mismatch("got=" + std::to_string(got) + ",want=" + std::to_string(want.values[0]));
+      return;
+    }
+    const std::uint64_t got_rows = dut_.get(Out::res_rows, 0, rows);
+    if (got_rows != want.rows) mismatch("rows_on got=" + std::to_string(got_rows) + ",want=" + std::to_string(want.rows));
+    for (int r = 0; r < rows; ++r) {
+      if (!((want.rows >> r) & 1U)) continue;
+      const std::int64_t got = qsq::sign_extend(dut_.get(Out::res_data, r * acc_width, acc_width), acc_width);
+      if (got != want.values[static_cast<std::size_t>(r)])
+        mismatch("row" + std::to_string(r) + ":got=" + std::to_string(got) + ",want=" + std::to_string(want.values[static_cast<std::size_t>(r)]));
     }
   }
 
@@ -167,7 +206,7 @@ class Player {
     dut_.put(Port::res_ready, 0, 1, 1);
     for (int guard = 0; guard < 1000; ++guard) {
       dut_.settle();
-      const bool fire = dut_.get(ready, 1) != 0;
+      const bool fire = dut_.get(ready, 0, 1) != 0;
       sample_result();  // res_valid_o && res_ready_i transfers at this edge
       edge();
       if (fire) return true;
@@ -220,9 +259,15 @@ int play(std::istream& in, Dut& dut, Kind kind, std::ostream& log, std::ostream&
       pl.end_block(index, log);
     } else if (tag == "shape" && kind == Kind::array) {
       ls >> pl.lanes >> pl.width >> pl.code_bits >> pl.acc_width;
+    } else if (tag == "shape" && kind == Kind::grid) {
+      ls >> pl.rows >> pl.lanes >> pl.width >> pl.code_bits >> pl.acc_width;
+      if (pl.rows < 1 || pl.rows > 64) {
+        err << "energy_sim: grid rows out of range 1..64: " << line << "\n";
+        return 2;
+      }
     } else if (tag == "shape") {
       ls >> pl.width;
-    } else if (tag == "cfg" && kind == Kind::array) {
+    } else if (tag == "cfg" && kind != Kind::mult) {
       int q, p, cb, by;
       ls >> q >> p >> cb >> by;
       pl.set_cfg(q, p, cb, by);
@@ -238,6 +283,27 @@ int play(std::istream& in, Dut& dut, Kind kind, std::ostream& log, std::ostream&
       v.assign(static_cast<size_t>(pl.lanes), 0);
       for (auto& x : v) ls >> x;
       ok = pl.act(expect, static_cast<std::uint64_t>(psum), v);
+    } else if ((tag == "G" || tag == "GP") && kind == Kind::grid) {
+      int row = 0;
+      std::uint64_t rows_on = 0, scale = 0;
+      ls >> row >> rows_on;
+      if (tag == "G") ls >> scale;
+      v.assign(static_cast<size_t>(pl.lanes), 0);
+      for (auto& x : v) ls >> x;
+      ok = pl.load(scale, v, tag == "GP", row, rows_on);
+    } else if (tag == "B" && kind == Kind::grid) {
+      int slot = 0, first = 0, last = 0;
+      ls >> slot >> first >> last;
+      v.assign(static_cast<size_t>(pl.lanes), 0);
+      for (auto& x : v) ls >> x;
+      std::uint64_t rows_on = 0;
+      std::vector<std::int64_t> expect;
+      if (last) {
+        ls >> rows_on;
+        expect.assign(static_cast<size_t>(pl.rows), 0);
+        for (auto& x : expect) ls >> x;
+      }
+      ok = pl.grid_beat(slot, first != 0, last != 0, v, rows_on, expect);
     } else if (tag == "C" && kind == Kind::mult) {
       int ea, eb;
       std::int64_t a, b;

@@ -49,6 +49,7 @@ nlohmann::json Measured::to_json() const {
                       {"delays", delays_name(delays)},
                       {"cycles", cycles},
                       {"macs", macs},
+                      {"macs_per_cycle", cycles ? static_cast<double>(macs) / static_cast<double>(cycles) : 0.0},
                       {"pj_per_mac", energy.total() * per},
                       {"toggles_per_mac", static_cast<double>(toggles) * per},
                       {"split_pj_per_mac", split_json(energy, per)}};
@@ -82,7 +83,7 @@ Measured block_figures(const BlockResult& b, const MeasureSetup& setup, const st
   m.cycles = b.cycles;
   m.beats = b.beats;
   m.loads = b.loads;
-  m.macs = b.beats * static_cast<std::uint64_t>(setup.ops_per_beat);
+  m.macs = setup.macs_per_block ? setup.macs_per_block : b.beats * static_cast<std::uint64_t>(setup.ops_per_beat);
   return m;
 }
 
@@ -249,6 +250,7 @@ nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::
 }
 
 fs::path default_trace() { return fs::path("out") / "operands.trace"; }
+fs::path default_grid_trace() { return fs::path("out") / "operands-grid.trace"; }
 
 std::string default_workload(std::string* trace) {
   if (fs::exists(default_trace())) {
@@ -268,25 +270,33 @@ EnergyReport run_energy(const EnergyOptions& given) {
   r.library = o.liberty.empty() ? default_liberty() : o.liberty;
   const auto& s = o.shape;
   const std::vector<Quality> levels = all_levels(s.width);
-  const ArrayStream st = make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
-  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}, o.delays, o.pulse_filter};
+  // The 2-D grid (a shape with rows) is measured as qsq_grid on its own streams, with the
+  // digit-serial rows as a sixth variant; its MACs are the stream's (qsq::grid_step_macs).
+  const bool grid = s.grid();
+  const ArrayStream st = grid ? ArrayStream{} : make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
+  const GridStream gst = grid ? make_grid_stream(o.workload, s, o.seed, o.cycles, o.trace) : GridStream{};
+  MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}, o.delays, o.pulse_filter, grid ? gst.macs() : 0};
 
   // The bound variant (no multiplier in the lanes) is the floor any lane datapath stands on:
   // the same registers, gating and sum as the others.
-  const std::string names[5] = {"qsq_gated", "qsq_ungated", "baseline", "plain", "bound"};
-  const bool gate[5] = {true, false, true, false, true};
-  const LaneKind lane[5] = {LaneKind::csd, LaneKind::csd, LaneKind::exact, LaneKind::exact, LaneKind::bound};
-  std::vector<std::vector<Measured>> res(5);
-  for (int v = 0; v < 5; ++v) {
+  const std::string names[6] = {"qsq_gated", "qsq_ungated", "baseline", "plain", "bound", "qsq_serial"};
+  const bool gate[6] = {true, false, true, false, true, true};
+  const LaneKind lane[6] = {LaneKind::csd, LaneKind::csd, LaneKind::exact, LaneKind::exact, LaneKind::bound, LaneKind::csd};
+  const int variants = grid ? 6 : 5;
+  std::vector<std::vector<Measured>> res(static_cast<size_t>(variants));
+  for (int v = 0; v < variants; ++v) {
     flow::progress("[energy] " + names[v] + ": synthesis");
-    AsicResult a = synth_asic(array_variant(s, gate[v], lane[v]), o.work, r.library);
+    const Design d = grid ? grid_variant(s, gate[v], lane[v], v == 5) : array_variant(s, gate[v], lane[v]);
+    AsicResult a = synth_asic(d, o.work, r.library);
     r.areas.push_back(a);
     flow::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + (o.delays == Delays::sdf ? ", zero delay and SDF-timed" : "") + ")");
     ms.saif_dir = v == 0 ? o.saif_dir : fs::path{};
     GateSim info;
-    res[v] = measure(a, DriverKind::array, array_stimulus(s, st, levels, lane[v]), ms, names[v] + "-" + o.workload, &info);
+    const std::string stim = grid ? grid_stimulus(s, gst, levels, lane[v]) : array_stimulus(s, st, levels, lane[v]);
+    res[v] = measure(a, grid ? DriverKind::grid : DriverKind::array, stim, ms, names[v] + "-" + o.workload, &info);
     r.sim_builds += info.cached ? 0 : 1;
   }
+  if (grid) r.serial = res[5];
   for (size_t k = 0; k < levels.size(); ++k) r.levels.push_back({levels[k], res[0][k], res[1][k]});
   if (o.breakdown > 0) {
     const size_t mid = static_cast<size_t>((max_digits(s.width) + 1) / 2 - 1);
@@ -313,6 +323,13 @@ nlohmann::json EnergyReport::to_json() const {
   j["cycles_per_level"] = options.cycles;
   j["shape"] = {{"width", options.shape.width}, {"lanes", options.shape.lanes},
                 {"code_bits", options.shape.code_bits}, {"acc_width", options.shape.acc_width}};
+  if (options.shape.grid()) {
+    j["design"] = "qsq_grid";
+    j["shape"]["rows"] = options.shape.rows;
+    j["shape"]["slots"] = options.shape.slots;
+  } else {
+    j["design"] = "qsq_array";
+  }
   j["delays"] = delays_name(options.delays);
   if (options.delays == Delays::sdf) j["pulse_filter"] = pulse_filter_name(options.pulse_filter);
   j["caveats"] = caveats(options.delays, options.pulse_filter);
@@ -332,7 +349,8 @@ nlohmann::json EnergyReport::to_json() const {
                          {"split_pj_per_mac", g["split_pj_per_mac"]},
                          {"split_pj_per_mac_ungated", u["split_pj_per_mac"]},
                          {"cycles", g["cycles"]},
-                         {"macs", g["macs"]}};
+                         {"macs", g["macs"]},
+                         {"macs_per_cycle", g["macs_per_cycle"]}};
     if (options.delays == Delays::sdf) {
       for (const char* k : {"pj_per_mac_zero_delay", "toggles_per_mac_zero_delay", "glitch_share", "classes",
                             "split_pj_per_mac_zero_delay", "timed_events_per_cycle", "timed_clock_ns"})
@@ -341,6 +359,9 @@ nlohmann::json EnergyReport::to_json() const {
       lj["pj_per_mac_ungated_zero_delay"] = u["pj_per_mac_zero_delay"];
       lj["glitch_share_ungated"] = u["glitch_share"];
     }
+    // The grid's digit-serial rows at this level: energy and throughput of the other organisation.
+    const size_t k = j["levels"].size();
+    if (k < serial.size()) lj["serial"] = serial[k].to_json();
     j["levels"].push_back(lj);
   }
   nlohmann::json areas_j = nlohmann::json::array();
@@ -360,9 +381,19 @@ nlohmann::json EnergyReport::to_json() const {
         if (l.q.q == qmid) g["gating_saving_mid"] = {{"q", qmid}, {"saving", 1.0 - pj(l.gated) / pj(l.ungated)}};
       return g;
     };
+    // The digit-serial rows against the same baseline (a grid only).
+    auto serial_ratios = [&](auto pj) {
+      const double base = pj(baseline);
+      return nlohmann::json{{"exact_over_baseline", pj(serial.back()) / base},
+                            {"lowest_over_baseline", pj(serial.front()) / base}};
+    };
     j["ratios"] = ratios([](const Measured& m) { return m.pj_per_mac(); });
-    if (options.delays == Delays::sdf)
+    if (!serial.empty()) j["ratios"]["serial"] = serial_ratios([](const Measured& m) { return m.pj_per_mac(); });
+    if (options.delays == Delays::sdf) {
       j["ratios_zero_delay"] = ratios([](const Measured& m) { return m.pj_per_mac_zero_delay(); });
+      if (!serial.empty())
+        j["ratios_zero_delay"]["serial"] = serial_ratios([](const Measured& m) { return m.pj_per_mac_zero_delay(); });
+    }
   }
   if (!breakdown.is_null()) j["breakdown"] = breakdown;
   j["seconds"] = seconds;

@@ -28,7 +28,9 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
   const fs::path driver = energy_source_dir() / "driver" / "energy_driver.cpp";
   const fs::path vlt = energy_source_dir() / "scripts" / "coverage.vlt";
   const fs::path cells = liberty_cell_models(liberty, work);
-  const std::string define = kind == DriverKind::array ? "QSQ_DRIVER_ARRAY" : "QSQ_DRIVER_MULT";
+  const std::string define = kind == DriverKind::array  ? "QSQ_DRIVER_ARRAY"
+                             : kind == DriverKind::grid ? "QSQ_DRIVER_GRID"
+                                                        : "QSQ_DRIVER_MULT";
   // The driver includes the golden model's bit fields (qsq/bits.hpp) and nothing else of qsq.
   const fs::path model_include = source_root() / "model" / "include";
   // The driver is compiled with the netlist: its folder, the model header it includes (and the

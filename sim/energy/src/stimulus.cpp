@@ -1,5 +1,6 @@
 #include "qsq/energy/stimulus.hpp"
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 #include <variant>
@@ -122,6 +123,116 @@ std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std
         const auto& b = std::get<DotBeat>(t);
         o << "A " << array.dot(b) << " " << b.psum;
         for (int i = 0; i < s.lanes; ++i) o << " " << b.a[i];
+        o << "\n";
+      }
+    }
+    o << "end\n";
+  }
+  return o.str();
+}
+
+std::uint64_t GridStream::beats() const {
+  std::uint64_t n = 0;
+  for (const auto& t : items) n += std::holds_alternative<flow::GridTraceBeat>(t);
+  return n;
+}
+std::uint64_t GridStream::loads() const { return items.size() - beats(); }
+std::uint64_t GridStream::macs() const {
+  std::uint64_t n = 0;
+  for (const auto& t : items)
+    if (const auto* b = std::get_if<flow::GridTraceBeat>(&t)) n += b->macs;
+  return n;
+}
+
+GridStream make_grid_stream(const std::string& workload, const ArrayShape& s, std::uint64_t seed, std::uint64_t cycles,
+                            const std::string& trace_path) {
+  if (!s.grid()) throw Error("make_grid_stream: the shape is not a grid");
+  GridStream st;
+  st.workload = workload;
+  st.seed = seed;
+  auto& items = st.items;
+  std::mt19937_64 rng(seed);
+  const std::uint64_t all_rows = s.rows >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.rows) - 1;
+  const std::uint64_t full = static_cast<std::uint64_t>(s.rows) * static_cast<std::uint64_t>(s.lanes);
+  auto load = [&](int row) {
+    items.emplace_back(GridLoad{row, all_rows, random_load(s, rng)});
+  };
+  if (workload == "random") {
+    std::uniform_int_distribution<std::int32_t> act(min_value(s.width), max_value(s.width));
+    std::uniform_int_distribution<int> row(0, s.rows - 1), slot(0, s.slots - 1);
+    for (int r = 0; r < s.rows; ++r) load(r);  // every row holds a filter before the first beat
+    while (items.size() + 2 <= cycles) {
+      load(row(rng));
+      flow::GridTraceBeat b{GridBeat{std::vector<std::int32_t>(static_cast<std::size_t>(s.lanes)), slot(rng), true, true}, full};
+      for (auto& x : b.beat.a) x = act(rng);
+      items.emplace_back(std::move(b));
+    }
+  } else if (workload == "stationary") {
+    std::uniform_int_distribution<std::int32_t> act(1, max_value(s.width));
+    std::bernoulli_distribution zero(0.5);
+    // 64 beats per weight set, in whole passes over the slots (at least one).
+    const int passes = std::max(1, 64 / s.slots);
+    while (items.size() + static_cast<std::size_t>(s.rows) + 1 <= cycles) {
+      for (int r = 0; r < s.rows; ++r) load(r);
+      for (int k = 0; k < passes * s.slots && items.size() < cycles; ++k) {
+        const int pass = k / s.slots;
+        flow::GridTraceBeat b{GridBeat{std::vector<std::int32_t>(static_cast<std::size_t>(s.lanes)), k % s.slots,
+                                       pass == 0, pass == passes - 1},
+                              full};
+        for (auto& x : b.beat.a) x = zero(rng) ? 0 : act(rng);
+        items.emplace_back(std::move(b));
+      }
+    }
+  } else if (workload == "real") {
+    if (trace_path.empty()) throw Error("workload 'real' needs a grid operand trace (--trace FILE)");
+    const flow::TraceShape shape{s.width, s.lanes, s.code_bits};
+    flow::OperandTrace tr = flow::read_operand_trace(trace_path, &shape);
+    if (tr.grid.rows == 0)
+      throw Error("operand trace " + trace_path + " is a one-row trace; the grid needs a grid trace (qsq export --grid-trace)");
+    if (tr.grid.rows != s.rows || tr.grid.slots != s.slots)
+      throw Error("grid trace " + trace_path + " is cut for M = " + std::to_string(tr.grid.rows) + ", " +
+                  std::to_string(tr.grid.slots) + " slots; the grid has M = " + std::to_string(s.rows) + ", " +
+                  std::to_string(s.slots) + " slots");
+    if (tr.grid_items.empty()) throw Error("grid trace " + trace_path + " has no beats");
+    st.source = trace_path;
+    items = std::move(tr.grid_items);
+  } else {
+    throw Error("unknown workload '" + workload + "' (random, stationary or real)");
+  }
+  return st;
+}
+
+std::string grid_stimulus(const ArrayShape& s, const GridStream& st, const std::vector<Quality>& levels, LaneKind lane) {
+  std::ostringstream o;
+  o << "qsq-stim 1 grid\n# workload " << st.workload << " seed " << st.seed << "\n";
+  o << "shape " << s.rows << " " << s.lanes << " " << s.width << " " << s.code_bits << " " << s.acc_width << "\n";
+  const bool one_block = lane != LaneKind::csd;
+  std::vector<Quality> lv = one_block ? std::vector<Quality>{Quality{max_digits(s.width), 0}} : levels;
+  for (const auto& q : lv) {
+    o << "block ";
+    if (one_block) o << (lane == LaneKind::exact ? "exact" : "bound");
+    else o << 'q' << q.q << 'p' << q.p;
+    o << "\n";
+    GridModel grid(s, lane);  // every result predicted by the golden model
+    for (const auto& t : st.items) {
+      if (const auto* g = std::get_if<GridLoad>(&t)) {
+        const WeightLoad& ld = g->weights;
+        o << "cfg " << q.q << " " << q.p << " " << static_cast<int>(ld.codebook) << " " << (ld.bypass ? 1 : 0) << "\n";
+        o << (ld.bypass ? "GP " : "G ") << g->row << " " << g->rows_on;
+        if (!ld.bypass) o << " " << ld.scale;
+        for (int i = 0; i < s.lanes; ++i) o << " " << (ld.bypass ? ld.plain[i] : static_cast<std::int32_t>(ld.codes[i]));
+        o << "\n";
+        GridLoad at_level = *g;
+        at_level.weights.quality = q;
+        grid.load(at_level);
+      } else {
+        const GridBeat& b = std::get<flow::GridTraceBeat>(t).beat;
+        o << "B " << b.slot << " " << (b.first ? 1 : 0) << " " << (b.last ? 1 : 0);
+        for (int i = 0; i < s.lanes; ++i) o << " " << b.a[i];
+        if (const auto r = grid.beat(b)) {
+          o << " " << r->rows_on;
+          for (auto v : r->values) o << " " << v;
+        }
         o << "\n";
       }
     }

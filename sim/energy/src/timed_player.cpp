@@ -120,15 +120,15 @@ class TimedDut {
   // Outputs are read at the end of the cycle. Read right after an edge, before any input of the
   // new cycle is set (how the multiplier player dumps its product register), a registered output
   // gives the value its flip-flop just captured: what it shows once clock-to-Q has passed.
-  std::uint64_t get(Out o, int width) {
+  std::uint64_t get(Out o, int pos, int width) {
     const bool peek = now_inputs_ && dirty_.empty() && !touched_;
     if (!peek) advance();
     const auto it = ports_.find(stim::out_name(o));
     if (it == ports_.end()) throw Error(std::string("timed simulation: the netlist has no port ") + stim::out_name(o));
     const Port& port = *it->second;
     std::uint64_t v = 0;
-    for (int b = 0; b < width && b < port.width() && b < 64; ++b) {
-      const int bit = port.lsb < port.msb ? port.lsb + b : port.lsb - b;
+    for (int b = 0; b < width && pos + b < port.width() && b < 64; ++b) {
+      const int bit = port.lsb < port.msb ? port.lsb + pos + b : port.lsb - pos - b;
       const int net = n_.find_net(port.vector ? port.name + "[" + std::to_string(bit) + "]" : port.name);
       if (net < 0) continue;
       bool registered = true;
@@ -223,7 +223,8 @@ std::vector<TimedBlock> run_timed_gate_sim(const Netlist& n, const Liberty& lib,
   if (!in) throw Error("cannot open " + stimulus.string());
   std::ostringstream log, err;
   std::vector<std::unique_ptr<std::ofstream>> dumps;
-  const int rc = stim::play(in, dut, kind == DriverKind::array ? stim::Kind::array : stim::Kind::mult, log, err,
+  const stim::Kind sk = kind == DriverKind::array ? stim::Kind::array : kind == DriverKind::grid ? stim::Kind::grid : stim::Kind::mult;
+  const int rc = stim::play(in, dut, sk, log, err,
                             [&](int index) -> std::ostream* {
                               dumps.push_back(std::make_unique<std::ofstream>(out_dir / ("outputs_" + std::to_string(index) + ".txt")));
                               return dumps.back().get();

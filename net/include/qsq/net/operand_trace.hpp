@@ -26,4 +26,14 @@ struct TraceOptions {
 
 std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs, const TraceOptions& o);
 
+// The same layers of one or more networks (one after the other; o.lanes is ignored) in the 2-D
+// grid's schedule (qsq::for_each_grid_step of `grid`, a grid shape whose width and lanes the
+// networks' layers are cut for), as a grid trace: G / GP loads and B beats with each beat's MACs
+// (the `real` workload of `qsq energy --preset grid*`).
+struct TraceSource {
+  const IntEngine* engine;
+  const QuantizedInputs* inputs;
+};
+std::string grid_operand_trace(const std::vector<TraceSource>& nets, const Shape& grid, const TraceOptions& o);
+
 }  // namespace qsq::net

@@ -1,4 +1,5 @@
-// Description: `qsq energy` as a library call: synthesizes qsq_array in five variants (qsq lanes
+// Description: `qsq energy` as a library call: synthesizes qsq_array (or, for a grid shape,
+// qsq_grid, with the digit-serial rows as a sixth variant) in five variants (qsq lanes
 // gated / ungated, exact a*w lanes gated = the baseline, exact lanes ungated = the plain array,
 // bound lanes = no multiplier at all, the floor under any lane datapath), simulates each
 // gate-level netlist on one workload with every quality level in the same run, and turns the
@@ -80,6 +81,7 @@ struct MeasureSetup {
   fs::path saif_dir;            // non-empty: write one SAIF per block there
   Delays delays = Delays::zero; // sdf: the timed simulation too (and zero delay beside it)
   PulseFilter pulse_filter = PulseFilter::inertial;
+  std::uint64_t macs_per_block = 0;  // > 0: the MACs of every block (the grid's), instead of beats x ops_per_beat
 };
 
 // The SDF the timed simulation uses: OpenSTA's for the netlist, with an ideal clock network (the
@@ -122,7 +124,8 @@ struct EnergyReport {
   Measured plain;     // exact lanes, no clock gating at all
   Measured bound;     // bound lanes (activation passed through, no multiplier): the floor of any lane datapath
   std::vector<LevelEnergy> levels;
-  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain, bound
+  std::vector<Measured> serial;    // a grid shape: the digit-serial rows (gated), per level
+  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain, bound (, qsq serial for a grid)
   nlohmann::json breakdown;        // when requested
   double seconds = 0;
   int sim_builds = 0;              // Verilator builds done in this run (0 when warm)
@@ -137,6 +140,8 @@ nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::
 
 // The operand trace `qsq flow` writes with its default output directory: out/operands.trace.
 fs::path default_trace();
+// The grid trace it writes beside it (preset grid): out/operands-grid.trace.
+fs::path default_grid_trace();
 // Default workload: "real" when default_trace() exists (then *trace names it), else "stationary".
 std::string default_workload(std::string* trace);
 

@@ -16,7 +16,7 @@
 
 namespace qsq::energy {
 
-enum class DriverKind { array, mult };
+enum class DriverKind { array, mult, grid };
 
 struct GateSim {
   fs::path exe;

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "qsq/flow/operand_trace.hpp"
+#include "qsq/grid.hpp"
 #include "qsq/params.hpp"
 #include "qsq/transaction.hpp"
 
@@ -52,6 +54,34 @@ using LaneKind = qsq::LaneKind;
 // "bound".
 std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std::vector<Quality>& levels,
                            LaneKind lane);
+
+// The 2-D grid's streams (qsq_grid, qsq/grid.hpp): loads of one row and beats broadcast to every
+// row, each beat with the layer's own MACs in it (rows without a filter and padded lanes are not
+// MACs). Workloads:
+//   random      before every beat a load of one random row (random codes and scale; every row on);
+//               each beat is a whole dot product (first and last) in a random slot, activations
+//               uniform over the full range;
+//   stationary  every row loaded with random weights, then 64 beats that cycle through the slots
+//               (the first pass starts them, the last one ends them), ReLU-like activations as the
+//               one-row array's stationary workload;
+//   real        a grid trace (qsq-trace 1 with a `grid M S` line, written by `qsq export
+//               --grid-trace` and by `qsq flow` as out/operands-grid.trace), replayed once, whole:
+//               `cycles` does not apply.
+struct GridStream {
+  std::string workload;
+  std::uint64_t seed = 0;
+  std::string source;
+  std::vector<flow::GridTraceItem> items;
+  std::uint64_t beats() const;
+  std::uint64_t loads() const;
+  std::uint64_t macs() const;  // of all beats
+};
+GridStream make_grid_stream(const std::string& workload, const ArrayShape& grid, std::uint64_t seed, std::uint64_t cycles,
+                            const std::string& trace_path);
+
+// qsq-stim text of a grid ("qsq-stim 1 grid"; blocks as array_stimulus): every result predicted by
+// qsq::GridModel with the lane kind (the digit-serial rows compute the csd values).
+std::string grid_stimulus(const ArrayShape& grid, const GridStream& st, const std::vector<Quality>& levels, LaneKind lane);
 
 // Multiplier wrapper streams: pairs (a, b) per cycle, W-bit two's complement or unsigned.
 struct MultCycle {
