@@ -263,12 +263,18 @@ class ContractBench : public sc_core::sc_module {
 };
 
 template <class C, class Dut>
-int check(const char* label) {
+int check(const std::string& label) {
   ContractBench<C, Dut> tb("tb");
   sc_core::sc_start();
   std::cout << "qsq_contract_check: " << label << ": " << (tb.errors == 0 ? "follows" : "DEPARTS FROM")
             << " the timing diagram and reset rules of docs/hardware.md (" << tb.errors << " deviations)\n";
   return tb.errors == 0 ? 0 : 1;
+}
+
+// One preset: its SystemC model or its Verilated RTL.
+template <class C, class Model, class Rtl>
+int check_preset(bool model, const std::string& preset) {
+  return model ? check<C, Model>("SystemC model, " + preset) : check<C, Rtl>("Verilated RTL, " + preset);
 }
 
 }  // namespace
@@ -302,18 +308,12 @@ int sc_main(int argc, char* argv[]) {
   }
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   const bool model = target == "model";
-  if (preset == "default")
-    return model ? check<qsq_hls::DefaultConfig, qsq_sc::QsqArrayModel<qsq_hls::DefaultConfig>>("SystemC model, default")
-                 : check<qsq_hls::DefaultConfig, Vqsq_array_default>("Verilated RTL, default");
-  if (preset == "small")
-    return model ? check<qsq_hls::SmallConfig, qsq_sc::QsqArrayModel<qsq_hls::SmallConfig>>("SystemC model, small")
-                 : check<qsq_hls::SmallConfig, Vqsq_array_small>("Verilated RTL, small");
+  using namespace qsq_hls;
+  if (preset == "default") return check_preset<DefaultConfig, qsq_sc::QsqArrayModel<DefaultConfig>, Vqsq_array_default>(model, preset);
+  if (preset == "small") return check_preset<SmallConfig, qsq_sc::QsqArrayModel<SmallConfig>, Vqsq_array_small>(model, preset);
   if (preset == "grid-small")
-    return model ? check<qsq_hls::GridSmallConfig, qsq_sc::QsqGridModel<qsq_hls::GridSmallConfig>>("SystemC model, grid-small")
-                 : check<qsq_hls::GridSmallConfig, Vqsq_grid_grid_small>("Verilated RTL, grid-small");
-  if (preset == "grid")
-    return model ? check<qsq_hls::GridConfig, qsq_sc::QsqGridModel<qsq_hls::GridConfig>>("SystemC model, grid")
-                 : check<qsq_hls::GridConfig, Vqsq_grid_grid>("Verilated RTL, grid");
+    return check_preset<GridSmallConfig, qsq_sc::QsqGridModel<GridSmallConfig>, Vqsq_grid_grid_small>(model, preset);
+  if (preset == "grid") return check_preset<GridConfig, qsq_sc::QsqGridModel<GridConfig>, Vqsq_grid_grid>(model, preset);
   std::cerr << "qsq_contract_check: error: unknown preset '" << preset << "' (default, small, grid-small, grid)\n";
   return 1;
 }
