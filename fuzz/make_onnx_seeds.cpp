@@ -1,6 +1,8 @@
 // Description: writes the seed corpus of fuzz_onnx_importer: small valid ONNX models covering
 // every op the importer maps (Conv, BatchNormalization, Relu, Clip, MaxPool, Flatten, Reshape,
-// Gemm, MatMul + Add, Identity, Constant, QONNX Quant), built with the tests' graph builder.
+// Gemm, MatMul + Add, Identity, Constant, QONNX Quant; and a residual network: depthwise Conv,
+// Clip(0, 6), residual Add, Pad, AveragePool, GlobalAveragePool, the Shape -> Gather ->
+// Unsqueeze -> Concat -> Reshape view), built with the tests' graph builder.
 // Usage: fuzz_make_onnx_seeds DIR
 #include <fstream>
 #include <iostream>
@@ -67,6 +69,33 @@ int main(int argc, char** argv) {
     g.node("Reshape", {"r", "shape"}, "f");
     g.node("Gemm", {"f", "wl"}, "y").i("transB", 1);
     save(dir, "clip_reshape", g.bytes("y"), written);
+  }
+  {
+    Graph g({1, 2, 4, 4});
+    g.init("wc", {3, 2, 3, 3}, ramp(54, 0.6f));
+    g.init("wd", {3, 1, 3, 3}, ramp(27, 2.0f, 0.1f));
+    g.init("lo", {}, {0.0f});
+    g.init("hi", {}, {6.0f});
+    g.init_i64("pads", {8}, {0, 0, 0, 0, 0, 0, 0, 0});
+    g.init_i64("zero", {}, {0});
+    g.init_i64("axes", {1}, {0});
+    g.init_i64("minus1", {1}, {-1});
+    g.init("wg", {2, 3}, ramp(6, 1.0f));
+    g.node("Conv", {"input", "wc"}, "c").ints("pads", {1, 1, 1, 1});
+    g.node("Relu", {"c"}, "r1");
+    g.node("Conv", {"r1", "wd"}, "d").ints("pads", {1, 1, 1, 1}).i("group", 3);
+    g.node("Clip", {"d", "lo", "hi"}, "d6");
+    g.node("Add", {"d6", "r1"}, "s");
+    g.node("Pad", {"s", "pads"}, "sp");
+    g.node("AveragePool", {"sp"}, "a").ints("kernel_shape", {2, 2}).ints("strides", {2, 2});
+    g.node("GlobalAveragePool", {"a"}, "gp");
+    g.node("Shape", {"gp"}, "shape");
+    g.node("Gather", {"shape", "zero"}, "n").i("axis", 0);
+    g.node("Unsqueeze", {"n", "axes"}, "n1");
+    g.node("Concat", {"n1", "minus1"}, "target").i("axis", 0);
+    g.node("Reshape", {"gp", "target"}, "f");
+    g.node("Gemm", {"f", "wg"}, "y").i("transB", 1);
+    save(dir, "residual", g.bytes("y"), written);
   }
   std::cout << "wrote " << written << " seeds to " << dir << "\n";
   return 0;

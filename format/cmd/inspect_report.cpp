@@ -23,7 +23,7 @@ nlohmann::json inspect_json(const Network& net, const Footprint& fp, const std::
   nlohmann::json j = json_header();
   j["file"] = file;
   j["file_bytes"] = fp.file_bits / 8;
-  j["format_version"] = kFormatVersion;
+  j["format_version"] = fp.version;
   j["network"] = {{"name", net.name},
                   {"width", net.width},
                   {"acc_width", net.acc_width},
@@ -38,14 +38,14 @@ nlohmann::json inspect_json(const Network& net, const Footprint& fp, const std::
     macs += static_cast<std::uint64_t>(l.macs());
     nlohmann::json row = {
         {"name", l.name},
-        {"kind", l.kind == LayerKind::conv2d ? "conv2d" : "linear"},
+        {"kind", layer_kind_name(l.kind)},
         {"input", shape(l.in)},
         {"output", shape(l.out_shape())},
         {"kernel", l.kernel},
         {"stride", l.stride},
         {"pad", l.pad},
         {"pool", {{"kernel", l.pool.kernel}, {"stride", l.pool.stride}}},
-        {"format", coded ? "coded" : "plain"},
+        {"format", coded ? "coded" : l.format == WeightFormat::plain ? "plain" : "none"},
         {"codebook", coded ? nlohmann::json(std::string(codebook_name(l.codebook))) : nlohmann::json(nullptr)},
         {"code_bits", coded ? nlohmann::json(l.code_bits) : nlohmann::json(nullptr)},
         {"code_coding", coded ? nlohmann::json(code_coding_name(lf.coding)) : nlohmann::json(nullptr)},
@@ -92,7 +92,7 @@ std::string inspect_table(const nlohmann::json& j) {
   for (const auto& l : j["layers"]) {
     const bool coded = l["format"] == "coded";
     s += fmt::format("{:<12} {:<6} {:>10} {:>10} {:<6} {:<8} {:>4} {:<7} {:>8} {:>9} {:>6.1f}% {:>8} {:>7} {:>7} {:>7}\n",
-                     l["name"].get<std::string>(), l["kind"] == "conv2d" ? "conv" : "linear", shape_text(l["input"]),
+                     l["name"].get<std::string>(), l["kind"] == "conv2d" ? std::string("conv") : l["kind"].get<std::string>(), shape_text(l["input"]),
                      shape_text(l["output"]), l["format"].get<std::string>(),
                      coded ? l["codebook"].get<std::string>() : "-",
                      coded ? std::to_string(l["code_bits"].get<int>()) : "-",

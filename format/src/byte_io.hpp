@@ -89,9 +89,11 @@ struct LayerStorage {
   std::uint64_t payload_bytes = 0;  // the data section's payload (without its 8-byte frame)
 };
 // The footprint of a file holding `net` with these data sections and `file_bytes` in total.
-Footprint account(const Network& net, std::span<const LayerStorage> storage, std::uint64_t file_bytes);
-// The reader; also reports how each layer's data section was stored.
-Network deserialize_with_storage(std::span<const std::uint8_t> bytes, std::vector<LayerStorage>* storage);
+Footprint account(const Network& net, std::span<const LayerStorage> storage, std::uint64_t file_bytes,
+                  std::uint16_t version);
+// The reader; also reports how each layer's data section was stored and the file's version.
+Network deserialize_with_storage(std::span<const std::uint8_t> bytes, std::vector<LayerStorage>* storage,
+                                 std::uint16_t* version = nullptr);
 
 std::uint32_t crc32_of(std::span<const std::uint8_t> bytes);
 

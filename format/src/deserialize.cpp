@@ -70,10 +70,11 @@ struct Descriptor {
   CodeCoding coding = CodeCoding::dense;
 };
 
-Descriptor read_descriptor(fd::ByteReader& r, Layer& l) {
+Descriptor read_descriptor(fd::ByteReader& r, Layer& l, std::uint16_t version) {
   l.name = read_name(r);
   const auto kind = r.u8("kind");
-  require(r, kind == 1 || kind == 2, "layer '" + l.name + "': unknown kind " + std::to_string(kind));
+  require(r, kind >= 1 && kind <= (version >= 2 ? fd::kMaxKindV2 : fd::kMaxKindV1),
+          "layer '" + l.name + "': unknown kind " + std::to_string(kind) + " for version " + std::to_string(version));
   l.kind = static_cast<LayerKind>(kind);
   l.in.c = static_cast<int>(r.u16("in.c"));
   l.in.h = static_cast<int>(r.u16("in.h"));
@@ -92,7 +93,11 @@ Descriptor read_descriptor(fd::ByteReader& r, Layer& l) {
   l.requant.multiplier = r.i32("requant.multiplier");
   l.requant.shift = static_cast<int>(r.u8("requant.shift"));
   const auto format = r.u8("weight format");
-  require(r, format == 1 || format == 2, "layer '" + l.name + "': unknown weight format " + std::to_string(format));
+  if (is_mac(l.kind)) {
+    require(r, format == 1 || format == 2, "layer '" + l.name + "': unknown weight format " + std::to_string(format));
+  } else {
+    require(r, format == 0, "layer '" + l.name + "': weight format " + std::to_string(format) + " in a layer without weights (0 only)");
+  }
   l.format = static_cast<WeightFormat>(format);
   // These three are checked only once the weight format is known (plain layers store them
   // unused), so each error names its own field's offset.
@@ -108,17 +113,30 @@ Descriptor read_descriptor(fd::ByteReader& r, Layer& l) {
     if (l.code_bits < limits::kCodeBitsMin || l.code_bits > limits::kCodeBitsMax)
       r.fail_at(code_bits_at, "layer '" + l.name + "': code_bits " + std::to_string(l.code_bits) + " outside 2..4");
     require(r, coding == 0 || coding == 1, "layer '" + l.name + "': unknown code coding " + std::to_string(coding));
-  } else {
+  } else if (l.format == WeightFormat::plain) {
     require(r, coding == 0, "layer '" + l.name + "': plain layer with code coding " + std::to_string(coding));
+  } else {
+    require(r, coding == 0, "layer '" + l.name + "': weightless layer with code coding " + std::to_string(coding));
+  }
+  if (version >= 2) {
+    // Their ranges and their agreement with the kind are Network::validate()'s rules.
+    l.requant.clip = static_cast<std::int32_t>(r.u16("clip"));
+    l.requant.multiplier_b = r.i32("multiplier B");
+    l.second_input = static_cast<int>(r.u16("second input")) - 1;
   }
   return Descriptor{static_cast<CodeCoding>(coding)};
 }
 
 void read_layer_data(const Section& s, const std::string& name, Layer& l, CodeCoding coding, int width) {
   fd::ByteReader r(s.payload, s.base, name);
+  if (l.format == WeightFormat::none) {
+    require(r, s.payload.empty(), std::to_string(s.payload.size()) + " bytes of data for a layer without weights (0 only)");
+    return;
+  }
   const auto filters = static_cast<std::uint64_t>(l.out_channels);
-  const std::uint64_t n = filters * static_cast<std::uint64_t>(l.in.c) * static_cast<std::uint64_t>(l.kernel) *
-                          static_cast<std::uint64_t>(l.kernel);
+  // In 64 bits: F * C * K * K of the u16 and u8 fields can exceed 2^32. A depthwise filter reads one channel.
+  const std::uint64_t channels = l.kind == LayerKind::depthwise ? 1 : static_cast<std::uint64_t>(l.in.c);
+  const std::uint64_t n = filters * channels * static_cast<std::uint64_t>(l.kernel) * static_cast<std::uint64_t>(l.kernel);
   require(r, n <= kMaxWeightsPerLayer, std::to_string(n) + " weights exceed the limit of " + std::to_string(kMaxWeightsPerLayer));
 
   if (l.format == WeightFormat::coded) {
@@ -159,18 +177,20 @@ void read_layer_data(const Section& s, const std::string& name, Layer& l, CodeCo
 
 Network deserialize(std::span<const std::uint8_t> bytes) { return fd::deserialize_with_storage(bytes, nullptr); }
 
-Network fd::deserialize_with_storage(std::span<const std::uint8_t> bytes, std::vector<LayerStorage>* storage) {
+Network fd::deserialize_with_storage(std::span<const std::uint8_t> bytes, std::vector<LayerStorage>* storage,
+                                     std::uint16_t* file_version) {
   if (bytes.size() > kMaxFileBytes)
     fd::fail("file", 0, std::to_string(bytes.size()) + " bytes exceed the limit of " + std::to_string(kMaxFileBytes));
   fd::ByteReader pre(bytes, 0, "preamble");
   auto magic = pre.take(fd::kMagic.size(), "magic");
   if (!std::equal(magic.begin(), magic.end(), fd::kMagic.begin())) fd::fail("preamble", 0, "wrong magic: not a .qsq file");
   const auto version = pre.u16("version");
-  if (version != kFormatVersion)
-    fd::fail("preamble", 4, "unsupported format version " + std::to_string(version) + " (this reader reads version " +
-                                std::to_string(kFormatVersion) + ")");
+  if (version < kFormatVersionMin || version > kFormatVersion)
+    fd::fail("preamble", 4, "unsupported format version " + std::to_string(version) + " (this reader reads versions " +
+                                std::to_string(kFormatVersionMin) + " to " + std::to_string(kFormatVersion) + ")");
+  if (file_version) *file_version = version;
   const auto flags = pre.u16("flags");
-  if (flags != 0) fd::fail("preamble", 6, "undefined flags " + hex32(flags) + " for version 1");
+  if (flags != 0) fd::fail("preamble", 6, "undefined flags " + hex32(flags) + " for version " + std::to_string(version));
 
   std::uint64_t pos = fd::kPreambleBytes;
   const Section head = read_section(bytes, pos, "network section");
@@ -191,12 +211,12 @@ Network fd::deserialize_with_storage(std::span<const std::uint8_t> bytes, std::v
           "input quantization needs a finite mean and a finite scale > 0");
   const auto count = r.u16("layer count");
   require(r, count <= kMaxLayers, std::to_string(count) + " layers exceed the limit of " + std::to_string(kMaxLayers));
-  require(r, count * fd::kDescriptorFixedBytes <= r.left(),
+  require(r, count * fd::descriptor_fixed_bytes(version) <= r.left(),
           std::to_string(count) + " layer descriptors cannot fit in the " + std::to_string(r.left()) + " bytes left");
   std::vector<CodeCoding> codings;
   for (std::uint32_t i = 0; i < count; ++i) {
     Layer l;
-    codings.push_back(read_descriptor(r, l).coding);
+    codings.push_back(read_descriptor(r, l, version).coding);
     net.layers.push_back(std::move(l));
   }
   if (r.left() != 0) r.fail_here(std::to_string(r.left()) + " unexpected bytes after the layer table");

@@ -28,7 +28,7 @@ void put_name(fd::ByteWriter& w, const std::string& where, const std::string& na
   w.text(name);
 }
 
-void put_descriptor(fd::ByteWriter& w, const Layer& l, CodeCoding coding) {
+void put_descriptor(fd::ByteWriter& w, const Layer& l, CodeCoding coding, std::uint16_t version) {
   const std::string where = "layer '" + l.name + "'";
   put_name(w, where, l.name);
   w.u8(static_cast<std::uint32_t>(l.kind));
@@ -51,7 +51,13 @@ void put_descriptor(fd::ByteWriter& w, const Layer& l, CodeCoding coding) {
   w.u8(static_cast<std::uint32_t>(l.code_bits));
   check_fits(where, "exponent", l.exponent, -128, 127);
   w.u8(static_cast<std::uint32_t>(l.exponent) & 0xFFu);
-  w.u8(static_cast<std::uint32_t>(coding));
+  w.u8(static_cast<std::uint32_t>(l.format == WeightFormat::coded ? coding : CodeCoding::dense));
+  if (version < 2) return;
+  check_fits(where, "requant.clip", l.requant.clip, 0, fd::kMaxDim);
+  w.u16(static_cast<std::uint32_t>(l.requant.clip));
+  w.i32(l.requant.multiplier_b);
+  // 0 = the network input, j + 1 = layer j; 0 for every kind but add, whose default is -1.
+  w.u16(static_cast<std::uint32_t>(l.kind == LayerKind::add ? l.second_input + 1 : 0));
 }
 
 // Appends one framed section: u32 length, payload, u32 CRC-32 of length and payload.
@@ -71,6 +77,7 @@ struct LayerData {
 
 LayerData encode_layer(const Layer& l, int width, CodeCoding wanted) {
   LayerData d;
+  if (l.format == WeightFormat::none) return d;  // avgpool and add layers: an empty data section
   fd::ByteWriter w;
   const auto n = static_cast<std::uint64_t>(l.num_weights());
   if (n > kMaxWeightsPerLayer) refuse("layer '" + l.name + "' has " + std::to_string(n) + " weights, more than the format's limit");
@@ -134,6 +141,7 @@ std::vector<std::uint8_t> serialize_accounted(const Network& net, const WriteOpt
   data.reserve(net.layers.size());
   for (const Layer& l : net.layers) data.push_back(encode_layer(l, net.width, options.codes));
 
+  const std::uint16_t version = format_version_for(net);
   ByteWriter head;
   put_name(head, "network", net.name);
   head.u8(static_cast<std::uint32_t>(net.width));
@@ -145,12 +153,12 @@ std::vector<std::uint8_t> serialize_accounted(const Network& net, const WriteOpt
   head.u32(std::bit_cast<std::uint32_t>(net.input_quant.mean));
   head.u32(std::bit_cast<std::uint32_t>(net.input_quant.scale));
   head.u16(static_cast<std::uint32_t>(net.layers.size()));
-  for (std::size_t i = 0; i < net.layers.size(); ++i) put_descriptor(head, net.layers[i], data[i].coding);
+  for (std::size_t i = 0; i < net.layers.size(); ++i) put_descriptor(head, net.layers[i], data[i].coding, version);
 
   ByteWriter file;
   for (std::uint8_t b : kMagic) file.u8(b);
-  file.u16(kFormatVersion);
-  file.u16(0);  // flags: none defined in version 1
+  file.u16(version);
+  file.u16(0);  // flags: none defined in versions 1 and 2
   put_section(file, head.data());
   for (const auto& d : data) put_section(file, d.payload);
   if (file.size() > kMaxFileBytes) refuse("file would be " + std::to_string(file.size()) + " bytes, over the limit");
@@ -158,12 +166,18 @@ std::vector<std::uint8_t> serialize_accounted(const Network& net, const WriteOpt
   if (fp) {
     std::vector<LayerStorage> storage;
     for (const auto& d : data) storage.push_back({d.coding, d.payload.size()});
-    *fp = account(net, storage, file.size());
+    *fp = account(net, storage, file.size(), version);
   }
   return std::move(file.data());
 }
 
 }  // namespace format_detail
+
+std::uint16_t format_version_for(const Network& net) {
+  for (const Layer& l : net.layers)
+    if ((l.kind != LayerKind::conv2d && l.kind != LayerKind::linear) || l.requant.clip != 0) return 2;
+  return 1;
+}
 
 const char* code_coding_name(CodeCoding c) {
   switch (c) {

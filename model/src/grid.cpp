@@ -109,6 +109,10 @@ int serial_beat_cycles(const GridModel& g, std::span<const std::int32_t> a) {
 
 void for_each_grid_step(const Layer& layer, const Shape& shape, const std::function<void(const GridStep&)>& fn) {
   require_grid(shape);
+  // The grid's rows share each beat's activations; depthwise filters read different channels.
+  if (!is_mac(layer.kind) || layer.kind == LayerKind::depthwise)
+    throw Error("layer '" + layer.name + "': the grid runs conv2d and linear layers only (this is " +
+                layer_kind_name(layer.kind) + "; depthwise runs on the one-row array)");
   const int m = shape.rows, s = shape.slots, chunks = num_chunks(layer, shape.lanes);
   const int positions = num_positions(layer);
   const int groups = (layer.out_channels + m - 1) / m, tiles = (positions + s - 1) / s;

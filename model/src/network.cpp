@@ -15,6 +15,7 @@ void Network::validate() const {
   if (layers.empty()) throw Error("network has no layers");
   if (layers.size() > static_cast<std::size_t>(layer_limits::kMaxLayers)) throw Error("network has more than 1024 layers");
   Shape3 prev = input;
+  std::vector<Shape3> outputs;  // every layer's output shape, for the second input of an add
   const std::int64_t acc_max = (std::int64_t{1} << (acc_width - 1)) - 1;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const Layer& l = layers[i];
@@ -24,13 +25,26 @@ void Network::validate() const {
       throw Error("layer '" + l.name + "': input shape " + std::to_string(l.in.c) + "x" + std::to_string(l.in.h) + "x" +
                   std::to_string(l.in.w) + " does not match the previous output " + std::to_string(prev.c) + "x" +
                   std::to_string(prev.h) + "x" + std::to_string(prev.w));
-    if (!l.requant.enabled && i + 1 != layers.size())
+    if (!l.requant.enabled && is_mac(l.kind) && i + 1 != layers.size())
       throw Error("layer '" + l.name + "': only the last layer may output raw accumulators");
+    if (l.kind == LayerKind::add) {
+      // The DAG goes no further than this: the second input is an earlier activation, so the
+      // layers still run in their stored order.
+      if (l.second_input < -1 || l.second_input >= static_cast<int>(i))
+        throw Error("layer '" + l.name + "': second input " + std::to_string(l.second_input) +
+                    " is not an earlier layer (-1 = the network input, else 0.." + std::to_string(static_cast<int>(i) - 1) + ")");
+      const Shape3 other = l.second_input < 0 ? input : outputs[static_cast<std::size_t>(l.second_input)];
+      if (!(other == l.in))
+        throw Error("layer '" + l.name + "': second input " + std::to_string(other.c) + "x" + std::to_string(other.h) + "x" +
+                    std::to_string(other.w) + " does not match its input " + std::to_string(l.in.c) + "x" +
+                    std::to_string(l.in.h) + "x" + std::to_string(l.in.w));
+    }
     const std::int64_t worst = l.worst_case_acc(width);
     if (worst > acc_max)
       throw Error("layer '" + l.name + "': worst-case accumulator " + std::to_string(worst) + " exceeds the " +
                   std::to_string(acc_width) + "-bit accumulator");
     prev = l.out_shape();
+    outputs.push_back(prev);
   }
 }
 
@@ -58,12 +72,20 @@ PreparedNetwork::PreparedNetwork(const Network& net, std::span<const Quality> pe
 }
 
 Tensor PreparedNetwork::forward(std::span<const std::int32_t> x) const {
-  Tensor cur(x.begin(), x.end());
+  // Every output is kept: an add layer may read any earlier one.
+  std::vector<Tensor> outs;
+  const Tensor in(x.begin(), x.end());
   for (std::size_t i = 0; i < net_->layers.size(); ++i) {
     const Layer& l = net_->layers[i];
-    cur = forward_truncated(l, truncated_[i], cur, net_->width, net_->acc_width);
+    const Tensor& cur = i == 0 ? in : outs.back();
+    if (l.kind == LayerKind::add) {
+      const Tensor& other = l.second_input < 0 ? in : outs[static_cast<std::size_t>(l.second_input)];
+      outs.push_back(forward_add(l, cur, other, net_->width));
+    } else {
+      outs.push_back(forward_truncated(l, truncated_[i], cur, net_->width, net_->acc_width));
+    }
   }
-  return cur;
+  return outs.back();
 }
 
 Tensor forward(const Network& net, std::span<const std::int32_t> x, std::span<const Quality> per_layer) {

@@ -96,6 +96,15 @@ WeightLoad chunk_load(const Layer& layer, int filter, int chunk, int lanes, Qual
   return ld;
 }
 
+DotBeat chunk_beat(const Layer& layer, std::span<const std::int32_t> input, int filter, int position, int chunk,
+                   int lanes, std::int64_t psum) {
+  DotBeat b;
+  b.a.resize(static_cast<std::size_t>(lanes));
+  chunk_activations(layer, input, filter, position, chunk, b.a);
+  b.psum = psum;
+  return b;
+}
+
 DotBeat chunk_beat(const Layer& layer, std::span<const std::int32_t> input, int position, int chunk, int lanes,
                    std::int64_t psum) {
   DotBeat b;

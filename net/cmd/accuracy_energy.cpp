@@ -94,9 +94,9 @@ std::string accuracy_energy_markdown(const json& ae, const fs::path& out_dir) {
     }
   }
   try {
-    flow::plot_png("set xlabel 'measured pJ per MAC (OSU 0.18 um, 10 ns)'\nset ylabel 'test top-1 %'\nset key bottom right\n"
+    flow::plot_png("set xlabel 'measured pJ per MAC (OSU 0.18 um, 10 ns)'\nset ylabel 'test top-1 %'\nset key below maxrows 4\n"
                    "set title 'accuracy against energy per MAC; labels: quality level q'\n" + plot_cmd + "\n",
-                   out / "accuracy_vs_energy.png", plots, "900,560");
+                   out / "accuracy_vs_energy.png", plots, "1000,720");
     s += "\n![test accuracy against measured energy per MAC, per level and tuned mix](accuracy_vs_energy.png)\n";
   } catch (const qsq::Error& ex) {
     s += "\n(no plot: " + std::string(ex.what()) + ")\n";

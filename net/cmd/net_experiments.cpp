@@ -174,8 +174,8 @@ json layer_rows(const qn::FloatNet& fnet, const qsq::Network& net, const std::ve
       zeros += dec[t] == 0;
     }
     rows.push_back({{"name", L.name},
-                    {"kind", L.kind == LayerKind::conv2d ? "conv2d" : "linear"},
-                    {"format", L.format == WeightFormat::coded ? "coded" : "plain"},
+                    {"kind", layer_kind_name(L.kind)},
+                    {"format", L.format == WeightFormat::coded ? "coded" : L.format == WeightFormat::plain ? "plain" : "none"},
                     {"weights", dec.size()},
                     {"macs", L.macs()},
                     {"exponent", L.exponent},

@@ -54,6 +54,7 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
   if (!(o.input_max > 0) || !std::isfinite(o.input_max)) throw Error("build_network: input range must be finite and > 0");
   net.input_quant.scale = static_cast<float>(static_cast<double>(o.input_max) / qmax);
   double s_in = net.input_quant.scale;  // the value actually stored, so the chain is consistent
+  std::vector<double> s_outs;           // every layer's output scale, for the second input of an add
   for (int i = 0; i < n; ++i) {
     const FloatLayer& fl = fnet.layers[static_cast<std::size_t>(i)];
     Layer L;
@@ -65,6 +66,33 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
     L.stride = fl.stride;
     L.pad = fl.pad;
     L.pool = fl.pool;
+    L.second_input = fl.second_input;
+    if (fl.kind == LayerKind::avgpool) {
+      // The mean keeps its input's scale: nothing to calibrate.
+      L.format = WeightFormat::none;
+      L.code_bits = 0;
+      L.requant = {false, 1, 0, false, 0, 0};
+      s_outs.push_back(s_in);
+      net.layers.push_back(std::move(L));
+      continue;
+    }
+    if (fl.kind == LayerKind::add) {
+      if (i == n - 1) throw Error("build_network: layer " + fl.name + ": an add cannot be the last layer (logits are raw accumulators)");
+      // a*s_a + b*s_b = y*s_out: both ratios on one shift, the larger multiplier in [2^14, 2^15).
+      const double s_b = fl.second_input < 0 ? static_cast<double>(net.input_quant.scale) : s_outs[static_cast<std::size_t>(fl.second_input)];
+      const double s_out = std::max(static_cast<double>(act_max[static_cast<std::size_t>(i)]), 1e-6) / qmax;
+      L.format = WeightFormat::none;
+      L.code_bits = 0;
+      L.requant = requant_for_ratio(std::max(s_in, s_b) / s_out, fl.relu);
+      const double k = std::ldexp(1.0, L.requant.shift);
+      L.requant.multiplier = static_cast<std::int32_t>(std::clamp(std::nearbyint(s_in / s_out * k), 1.0, 2147483647.0));
+      L.requant.multiplier_b = static_cast<std::int32_t>(std::clamp(std::nearbyint(s_b / s_out * k), 1.0, 2147483647.0));
+      if (fl.clip > 0) L.requant.clip = static_cast<std::int32_t>(std::min(qmax, std::nearbyint(fl.clip / s_out)));
+      s_in = s_out;
+      s_outs.push_back(s_out);
+      net.layers.push_back(std::move(L));
+      continue;
+    }
     LayerWeights lw = quantize_layer_weights(fl, layer_is_plain(i, n, o), o);
     L.format = lw.format;
     L.codebook = o.codebook;
@@ -100,8 +128,11 @@ Network build_network(const FloatNet& fnet, std::span<const float> act_max, cons
       L.requant.multiplier = static_cast<std::int32_t>(mult);
       L.requant.shift = shift;
       L.requant.relu = fl.relu;
+      // ReLU6: the integer that stands for the bound at the output scale (never above the width's top).
+      if (fl.clip > 0) L.requant.clip = static_cast<std::int32_t>(std::max(1.0, std::min(qmax, std::nearbyint(fl.clip / s_out))));
       s_in = s_out;
     }
+    s_outs.push_back(s_in);
     net.layers.push_back(std::move(L));
   }
   net.validate();
@@ -113,6 +144,7 @@ FloatNet dequantized(const FloatNet& fnet, const Network& net, Quality q) {
   const Quality rq = resolve_quality(q, net.width);
   for (std::size_t i = 0; i < out.layers.size(); ++i) {
     const Layer& L = net.layers[i];
+    if (!is_mac(L.kind)) continue;
     const std::vector<std::int32_t> w = L.decoded_weights();
     const double k = std::ldexp(1.0, -L.exponent);
     auto& dst = out.layers[i].weight;
@@ -132,6 +164,7 @@ FloatNet float_network_of(const Network& net, Quality q) {
   double s_in = net.input_quant.scale;
   for (const Layer& L : net.layers) {
     FloatLayer fl;
+    fl.second_input = L.second_input;
     fl.name = L.name;
     fl.kind = L.kind;
     fl.in = L.in;
@@ -141,6 +174,17 @@ FloatNet float_network_of(const Network& net, Quality q) {
     fl.pad = L.pad;
     fl.pool = L.pool;
     fl.relu = L.requant.enabled && L.requant.relu;
+    if (!is_mac(L.kind)) {
+      // avgpool keeps the scale; an add's output scale follows from its first multiplier
+      // (a * s_in = a * multiplier / 2^shift * s_out). Its float form is the plain sum.
+      if (L.kind == LayerKind::add) {
+        const double s_out = s_in * std::ldexp(1.0, L.requant.shift) / L.requant.multiplier;
+        if (L.requant.clip > 0) fl.clip = static_cast<float>(L.requant.clip * s_out);
+        s_in = s_out;
+      }
+      out.layers.push_back(std::move(fl));
+      continue;
+    }
     const double step = std::ldexp(1.0, -L.exponent);
     const std::vector<std::int32_t> w = L.decoded_weights();
     fl.weight.resize(w.size());
@@ -149,6 +193,7 @@ FloatNet float_network_of(const Network& net, Quality q) {
     fl.bias.resize(L.bias.size());
     for (std::size_t f = 0; f < L.bias.size(); ++f) fl.bias[f] = static_cast<float>(L.bias[f] * unit);
     if (L.requant.enabled) s_in = unit * std::ldexp(1.0, L.requant.shift) / L.requant.multiplier;
+    if (L.requant.enabled && L.requant.clip > 0) fl.clip = static_cast<float>(L.requant.clip * s_in);
     out.layers.push_back(std::move(fl));
   }
   return out;

@@ -110,16 +110,41 @@ std::vector<Quality> IntEngine::resolve(std::span<const Quality> per_layer) cons
   return out;
 }
 
-void IntEngine::run_layer(int i, Quality q, const std::vector<std::int32_t>& in, std::vector<std::int32_t>& out,
-                          std::vector<std::int16_t>& col16, std::vector<std::int32_t>& pre) const {
+void IntEngine::run_layer(int i, Quality q, const std::vector<std::int32_t>& in, const std::vector<std::int32_t>* second,
+                          std::vector<std::int32_t>& out, std::vector<std::int16_t>& col16,
+                          std::vector<std::int32_t>& pre) const {
   const Layer& L = net_.layers[static_cast<std::size_t>(i)];
+  if (L.kind == LayerKind::add) {
+    out = forward_add(L, in, *second, net_.width);
+    return;
+  }
+  if (L.kind == LayerKind::avgpool) {
+    out = forward_truncated(L, {}, in, net_.width, net_.acc_width);
+    return;
+  }
   const int F = L.out_channels, fp = fan_padded_[static_cast<std::size_t>(i)];
   const Shape3 cs = L.conv_shape();
   const int P = cs.h * cs.w;
   const auto& idx = im2col_[static_cast<std::size_t>(i)];
   pre.resize(static_cast<std::size_t>(F) * P);
   const bool raw = !L.requant.enabled;
-  if (fast_) {
+  if (L.kind == LayerKind::depthwise) {
+    // Filter f reads channel f: the im2col row of channel 0 shifted by f planes.
+    const auto& w = weights32(i, q);
+    const std::size_t plane = static_cast<std::size_t>(L.in.h) * L.in.w;
+    for (int f = 0; f < F; ++f) {
+      const std::int32_t* wf = w.data() + static_cast<std::size_t>(f) * fp;
+      const std::int32_t* src = in.data() + static_cast<std::size_t>(f) * plane;
+      for (int pos = 0; pos < P; ++pos) {
+        std::int64_t s = L.bias[static_cast<std::size_t>(f)];
+        const std::int32_t* ix = idx.data() + static_cast<std::size_t>(pos) * fp;
+        for (int t = 0; t < fp; ++t)
+          if (ix[t] >= 0) s += static_cast<std::int64_t>(src[ix[t]]) * wf[t];
+        const std::int64_t acc = wrap_acc(s, net_.acc_width);
+        pre[static_cast<std::size_t>(f) * P + pos] = raw ? static_cast<std::int32_t>(acc) : requantize(acc, L.requant, net_.width);
+      }
+    }
+  } else if (fast_) {
     const auto& w = weights16(i, q);
     col16.resize(idx.size());
     for (std::size_t k = 0; k < idx.size(); ++k) col16[k] = idx[k] < 0 ? 0 : static_cast<std::int16_t>(in[static_cast<std::size_t>(idx[k])]);
@@ -173,7 +198,9 @@ std::vector<Tensor> IntEngine::activations(std::span<const std::int32_t> x, std:
   std::vector<std::int32_t> pre;
   for (std::size_t i = 0; i < net_.layers.size(); ++i) {
     Tensor out;
-    run_layer(static_cast<int>(i), qs[i], acts.back(), out, col16, pre);
+    const int j = net_.layers[i].second_input;  // acts[j + 1] is layer j's output, acts[0] the input
+    const Tensor* second = net_.layers[i].kind == LayerKind::add ? &acts[static_cast<std::size_t>(j + 1)] : nullptr;
+    run_layer(static_cast<int>(i), qs[i], acts.back(), second, out, col16, pre);
     acts.push_back(std::move(out));
   }
   return acts;
@@ -190,15 +217,18 @@ int IntEngine::correct(const QuantizedInputs& x, std::span<const Quality> per_la
   std::vector<int> hits(static_cast<std::size_t>(threads), 0);
   auto work = [&](int tid) {
     std::vector<std::int16_t> col16;
-    std::vector<std::int32_t> pre, a, b;
+    std::vector<std::int32_t> pre;
+    // acts[0] the image, acts[i + 1] layer i's output; the buffers are reused from image to image.
+    std::vector<std::vector<std::int32_t>> acts(net_.layers.size() + 1);
     for (int img = tid; img < x.count; img += threads) {
       const auto in = x.image(img);
-      a.assign(in.begin(), in.end());
+      acts[0].assign(in.begin(), in.end());
       for (std::size_t i = 0; i < net_.layers.size(); ++i) {
-        run_layer(static_cast<int>(i), qs[i], a, b, col16, pre);
-        a.swap(b);
+        const Layer& L = net_.layers[i];
+        const auto* second = L.kind == LayerKind::add ? &acts[static_cast<std::size_t>(L.second_input + 1)] : nullptr;
+        run_layer(static_cast<int>(i), qs[i], acts[i], second, acts[i + 1], col16, pre);
       }
-      if (argmax(a) == x.labels[static_cast<std::size_t>(img)]) ++hits[static_cast<std::size_t>(tid)];
+      if (argmax(acts.back()) == x.labels[static_cast<std::size_t>(img)]) ++hits[static_cast<std::size_t>(tid)];
     }
   };
   std::vector<std::thread> pool;

@@ -14,19 +14,21 @@ namespace qsq::net {
 
 namespace {
 
-// The traced layers (o.layers, or every conv layer) and the code bits and codebook of their coded ones.
+// The traced layers (o.layers, or every conv layer, and every depthwise layer where the array
+// runs them: the one-row array, not the grid) and the code bits and codebook of their coded ones.
 struct TracedLayers {
   std::vector<int> layers;
   int code_bits = defaults::kCodeBits;
   CodebookId codebook = CodebookId::pow2;
 };
 
-TracedLayers traced_layers(const Network& net, const TraceOptions& o) {
+TracedLayers traced_layers(const Network& net, const TraceOptions& o, bool depthwise) {
   TracedLayers t;
   t.layers = o.layers;
   if (t.layers.empty())
     for (std::size_t i = 0; i < net.layers.size(); ++i)
-      if (net.layers[i].kind == LayerKind::conv2d) t.layers.push_back(static_cast<int>(i));
+      if (net.layers[i].kind == LayerKind::conv2d || (depthwise && net.layers[i].kind == LayerKind::depthwise))
+        t.layers.push_back(static_cast<int>(i));
   for (int li : t.layers) {
     require_range("trace layer", li, 0, static_cast<long long>(net.layers.size()) - 1);
     if (net.layers[static_cast<std::size_t>(li)].format == WeightFormat::coded) {
@@ -42,7 +44,7 @@ TracedLayers traced_layers(const Network& net, const TraceOptions& o) {
 std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs, const TraceOptions& o) {
   const Network& net = engine.network();
   require_range("lanes", o.lanes, limits::kLanesMin, limits::kLanesMax);
-  const TracedLayers tl = traced_layers(net, o);
+  const TracedLayers tl = traced_layers(net, o, true);
   const std::vector<int>& layers = tl.layers;
   const int code_bits = tl.code_bits;
   const CodebookId cb = tl.codebook;
@@ -69,7 +71,7 @@ std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs
         }
         auto& ps = psum[static_cast<std::size_t>(s.position)];
         if (s.chunk == 0) ps = L.bias[static_cast<std::size_t>(s.filter)];
-        const DotBeat beat = chunk_beat(L, in, s.position, s.chunk, o.lanes, ps);
+        const DotBeat beat = chunk_beat(L, in, s.filter, s.position, s.chunk, o.lanes, ps);
         out.beat(beat);
         ps = predict_dot(w, beat, exact, net.acc_width);
       });
@@ -82,7 +84,7 @@ std::string grid_operand_trace(const std::vector<TraceSource>& nets, const Shape
   if (nets.empty()) throw Error("grid operand trace: no network");
   if (!grid.grid()) throw Error("grid operand trace: the shape is not a grid (rows = 0)");
   const Network& first = nets.front().engine->network();
-  const TracedLayers t0 = traced_layers(first, o);
+  const TracedLayers t0 = traced_layers(first, o, false);
   if (first.width != grid.width)
     throw Error("grid operand trace: network " + first.name + " has W = " + std::to_string(first.width) + ", the grid W = " +
                 std::to_string(grid.width));
@@ -94,7 +96,7 @@ std::string grid_operand_trace(const std::vector<TraceSource>& nets, const Shape
                         {grid.rows, grid.slots});
   for (const auto& src : nets) {
     const Network& net = src.engine->network();
-    const TracedLayers tl = traced_layers(net, o);
+    const TracedLayers tl = traced_layers(net, o, false);
     if (net.width != grid.width || tl.code_bits != t0.code_bits)
       throw Error("grid operand trace: network " + net.name + " has W = " + std::to_string(net.width) + " and " +
                   std::to_string(tl.code_bits) + "-bit codes, the trace W = " + std::to_string(grid.width) + " and " +

@@ -52,6 +52,20 @@ ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) 
   man["layers"] = nlohmann::json::array();
   for (std::size_t li = 0; li < net.layers.size(); ++li) {
     const Layer& L = net.layers[li];
+    if (!is_mac(L.kind)) {
+      // No weights for the array: the manifest says what the layer computes between MAC layers.
+      nlohmann::json row = {{"name", L.name},
+                            {"kind", layer_kind_name(L.kind)},
+                            {"in", {L.in.c, L.in.h, L.in.w}},
+                            {"kernel", L.kernel},
+                            {"stride", L.stride}};
+      if (L.kind == LayerKind::add)
+        row["add"] = {{"second_input", L.second_input}, {"multiplier_a", L.requant.multiplier},
+                      {"multiplier_b", L.requant.multiplier_b}, {"shift", L.requant.shift},
+                      {"relu", L.requant.relu}, {"clip", L.requant.clip}};
+      man["layers"].push_back(row);
+      continue;
+    }
     const std::string base = std::to_string(li) + "_" + L.name;
     const int chunks = num_chunks(L, lanes);
     const bool coded = L.format == WeightFormat::coded;
@@ -77,7 +91,7 @@ ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) 
     sum.files.insert(sum.files.end(), {wfile, base + ".scales.memh", base + ".bias.memh"});
     const Shape3 cs = L.conv_shape();
     man["layers"].push_back({{"name", L.name},
-                             {"kind", L.kind == LayerKind::conv2d ? "conv2d" : "linear"},
+                             {"kind", layer_kind_name(L.kind)},
                              {"format", coded ? "coded" : "plain"},
                              {"bypass", !coded},
                              {"codebook", std::string(codebook_name(L.codebook))},
@@ -92,7 +106,8 @@ ExportSummary export_rtl(const Network& net, int lanes, const std::string& dir) 
                              {"chunks", chunks},
                              {"positions", cs.h * cs.w},
                              {"requant", {{"enabled", L.requant.enabled}, {"multiplier", L.requant.multiplier},
-                                          {"shift", L.requant.shift}, {"relu", L.requant.relu}}},
+                                          {"shift", L.requant.shift}, {"relu", L.requant.relu},
+                                          {"clip", L.requant.clip}}},
                              {"pool", {{"kernel", L.pool.kernel}, {"stride", L.pool.stride}}},
                              {"weights_file", wfile},
                              {"scales_file", base + ".scales.memh"},

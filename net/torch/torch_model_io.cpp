@@ -213,6 +213,13 @@ LoadedModel load_model(const std::string& path, Shape3 input) {
 }
 
 void save_model(const std::string& path, const FloatNet& net, const std::string& metadata_json) {
+  // qsq's TorchScript files are Sequentials; residual adds, depthwise convolutions, average
+  // pooling and ReLU6 come from ONNX models and go back out as ONNX (qsq export --onnx).
+  for (const auto& l : net.layers)
+    if ((l.kind != LayerKind::conv2d && l.kind != LayerKind::linear) || l.clip > 0)
+      throw Error("cannot save " + path + " as TorchScript: layer '" + l.name + "' is " +
+                  (l.clip > 0 ? std::string("a ReLU6") : std::string("an ") + layer_kind_name(l.kind) + " layer") +
+                  " (qsq writes conv/linear Sequentials only; export the .qsq with --onnx instead)");
   auto cu = std::make_shared<tj::CompilationUnit>();
   tj::Module top(c10::QualifiedName("__torch__.torch.nn.modules.container.Sequential"), cu, true);
   std::ostringstream fwd;
@@ -266,6 +273,10 @@ void save_model(const std::string& path, const FloatNet& net, const std::string&
         break;
       case OpKind::batchnorm:
         throw Error("save_model: BatchNorm is folded before saving");
+      case OpKind::relu6:
+      case OpKind::avgpool:
+      case OpKind::add:
+        throw Error("save_model: " + op_kind_name(op.kind) + " is not written as TorchScript");  // refused above
     }
     m.define("def forward(self, input: Tensor) -> Tensor:\n    return " + body + "\n");
     top.register_module(op.name, m);

@@ -24,14 +24,17 @@ struct Params {
 
 std::vector<int64_t> weight_shape(const FloatLayer& l) {
   if (l.kind == LayerKind::conv2d) return {l.out_channels, l.in.c, l.kernel, l.kernel};
-  return {l.out_channels, l.in.c};
+  if (l.kind == LayerKind::depthwise) return {l.out_channels, 1, l.kernel, l.kernel};
+  if (l.kind == LayerKind::linear) return {l.out_channels, l.in.c};
+  return {0};  // avgpool, add: no weights
 }
 
 Params to_params(const FloatNet& net, bool grad) {
   Params p;
   for (const auto& l : net.layers) {
     p.w.push_back(torch::from_blob(const_cast<float*>(l.weight.data()), weight_shape(l), torch::kFloat32).clone().set_requires_grad(grad));
-    p.b.push_back(torch::from_blob(const_cast<float*>(l.bias.data()), {l.out_channels}, torch::kFloat32).clone().set_requires_grad(grad));
+    const std::int64_t biases = static_cast<std::int64_t>(l.bias.size());
+    p.b.push_back(torch::from_blob(const_cast<float*>(l.bias.data()), {biases}, torch::kFloat32).clone().set_requires_grad(grad));
   }
   return p;
 }
@@ -49,19 +52,28 @@ void from_params(const Params& p, FloatNet& net) {
 // If `maxima` is given, records each layer's largest output (magnitude when there is no ReLU).
 torch::Tensor forward(const FloatNet& net, const std::vector<torch::Tensor>& weights, const std::vector<torch::Tensor>& biases,
                       torch::Tensor x, std::vector<float>* maxima = nullptr) {
+  const torch::Tensor input = x;
+  std::vector<torch::Tensor> outs;  // every layer's output: an add reads an earlier one
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const auto& l = net.layers[i];
     if (l.kind == LayerKind::conv2d) {
       x = torch::conv2d(x, weights[i], biases[i], l.stride, l.pad);
+    } else if (l.kind == LayerKind::depthwise) {
+      x = torch::conv2d(x, weights[i], biases[i], l.stride, l.pad, 1, l.in.c);
+    } else if (l.kind == LayerKind::avgpool) {
+      x = l.kernel == 0 ? x.mean({2, 3}, true) : torch::avg_pool2d(x, l.kernel, l.stride);
+    } else if (l.kind == LayerKind::add) {
+      x = x + (l.second_input < 0 ? input : outs[static_cast<std::size_t>(l.second_input)]);
     } else {
       x = torch::linear(x.flatten(1), weights[i], biases[i]);
     }
-    if (l.relu) x = torch::relu(x);
+    if (l.relu) x = l.clip > 0 ? torch::clamp(x, 0.0, static_cast<double>(l.clip)) : torch::relu(x);
     if (l.pool.kernel > 0) x = torch::max_pool2d(x, l.pool.kernel, l.pool.stride);
     if (maxima) {
       const float m = (l.relu ? x.max() : x.abs().max()).item<float>();
       (*maxima)[i] = std::max((*maxima)[i], m);
     }
+    outs.push_back(x);
   }
   return x;
 }
@@ -88,6 +100,7 @@ torch::Tensor batch_labels(const Dataset& d, const std::vector<int>& idx, std::s
 void init_weights(FloatNet& net, std::uint64_t seed) {
   torch::manual_seed(seed);
   for (auto& l : net.layers) {
+    if (!is_mac(l.kind)) continue;  // avgpool, add: nothing to initialise
     const double bound = 1.0 / std::sqrt(static_cast<double>(l.fan_in()));
     auto w = torch::empty({static_cast<long>(l.weight.size())}).uniform_(-bound, bound);
     auto b = torch::empty({static_cast<long>(l.bias.size())}).uniform_(-bound, bound);
@@ -170,6 +183,7 @@ TrainResult run_training(FloatNet& net, const Dataset& data, const TrainOptions&
       if (qat) {
         const bool refresh = batches % kScaleRefreshSteps == 0;
         for (std::size_t i = 0; i < p.w.size(); ++i) {
+          if (!is_mac(net.layers[i].kind)) continue;
           auto wq = quantized_weight(net, i, p.w[i], *qat, scale_cache[i], refresh);
           weights[i] = p.w[i] + (wq - p.w[i]).detach();  // straight-through estimator
         }

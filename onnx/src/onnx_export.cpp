@@ -95,49 +95,71 @@ std::string onnx_bytes(const Network& net, Quality q, OnnxWeights mode) {
   value_info(g->add_input(), "input", {net.input.c, net.input.h, net.input.w});
   std::string x = "input";
   bool flat = false;
+  std::vector<std::string> outputs;  // each layer's output tensor: an Add names an earlier one
   for (std::size_t i = 0; i < f.layers.size(); ++i) {
     const net::FloatLayer& l = f.layers[i];
     const Layer& L = net.layers[i];
     const std::string base = l.name.empty() ? "layer" + std::to_string(i) : l.name;
-    const bool conv = l.kind == LayerKind::conv2d;
-    if (!conv && !flat) {
+    const bool last = i + 1 == f.layers.size();
+    const bool spatial = l.kind != LayerKind::linear;
+    if (!spatial && !flat) {
       int_attr(node(g, "Flatten", base + "_flatten", {x}, base + "_flat"), "axis", 1);
       x = base + "_flat";
     }
-    flat = flat || !conv;
-    const std::vector<std::int64_t> wdims = conv ? std::vector<std::int64_t>{l.out_channels, l.in.c, l.kernel, l.kernel}
-                                                 : std::vector<std::int64_t>{l.out_channels, l.in.c};
-    std::string w = base + ".weight";
-    encode_float(wdims, l.weight, w, g->add_initializer());
-    encode_float({l.out_channels}, l.bias, base + ".bias", g->add_initializer());
-    if (mode == OnnxWeights::qonnx) {
-      scalar(g, base + ".weight_scale", static_cast<float>(std::ldexp(1.0, -L.exponent)));
-      scalar(g, base + ".weight_zero_point", 0.0f);
-      scalar(g, base + ".weight_bits", static_cast<float>(weight_bits(L, rq, net.width)));
-      auto* qn = node(g, "Quant", base + "_weight_quant",
-                      {w, base + ".weight_scale", base + ".weight_zero_point", base + ".weight_bits"}, w + "_q");
-      qn->set_domain(kQonnxDomain);
-      int_attr(qn, "signed", 1);
-      int_attr(qn, "narrow", 0);
-      string_attr(qn, "rounding_mode", "ROUND");
-      w += "_q";
-    }
-    const bool last = i + 1 == f.layers.size();
+    flat = flat || !spatial;
     std::string y = last && !l.relu && l.pool.kernel == 0 ? "logits" : base + "_out";
-    if (conv) {
-      auto* n = node(g, "Conv", base, {x, w, base + ".bias"}, y);
-      ints_attr(n, "kernel_shape", {l.kernel, l.kernel});
-      ints_attr(n, "strides", {l.stride, l.stride});
-      ints_attr(n, "pads", {l.pad, l.pad, l.pad, l.pad});
-      ints_attr(n, "dilations", {1, 1});
-      int_attr(n, "group", 1);
+    if (l.kind == LayerKind::avgpool) {
+      if (l.kernel == 0) {
+        node(g, "GlobalAveragePool", base, {x}, y);
+      } else {
+        auto* n = node(g, "AveragePool", base, {x}, y);
+        ints_attr(n, "kernel_shape", {l.kernel, l.kernel});
+        ints_attr(n, "strides", {l.stride, l.stride});
+      }
+    } else if (l.kind == LayerKind::add) {
+      node(g, "Add", base, {x, l.second_input < 0 ? std::string("input") : outputs[static_cast<std::size_t>(l.second_input)]}, y);
     } else {
-      int_attr(node(g, "Gemm", base, {x, w, base + ".bias"}, y), "transB", 1);
+      const bool conv = l.kind == LayerKind::conv2d || l.kind == LayerKind::depthwise;
+      const std::int64_t per_filter = l.kind == LayerKind::depthwise ? 1 : l.in.c;
+      const std::vector<std::int64_t> wdims = conv ? std::vector<std::int64_t>{l.out_channels, per_filter, l.kernel, l.kernel}
+                                                   : std::vector<std::int64_t>{l.out_channels, l.in.c};
+      std::string w = base + ".weight";
+      encode_float(wdims, l.weight, w, g->add_initializer());
+      encode_float({l.out_channels}, l.bias, base + ".bias", g->add_initializer());
+      if (mode == OnnxWeights::qonnx) {
+        scalar(g, base + ".weight_scale", static_cast<float>(std::ldexp(1.0, -L.exponent)));
+        scalar(g, base + ".weight_zero_point", 0.0f);
+        scalar(g, base + ".weight_bits", static_cast<float>(weight_bits(L, rq, net.width)));
+        auto* qn = node(g, "Quant", base + "_weight_quant",
+                        {w, base + ".weight_scale", base + ".weight_zero_point", base + ".weight_bits"}, w + "_q");
+        qn->set_domain(kQonnxDomain);
+        int_attr(qn, "signed", 1);
+        int_attr(qn, "narrow", 0);
+        string_attr(qn, "rounding_mode", "ROUND");
+        w += "_q";
+      }
+      if (conv) {
+        auto* n = node(g, "Conv", base, {x, w, base + ".bias"}, y);
+        ints_attr(n, "kernel_shape", {l.kernel, l.kernel});
+        ints_attr(n, "strides", {l.stride, l.stride});
+        ints_attr(n, "pads", {l.pad, l.pad, l.pad, l.pad});
+        ints_attr(n, "dilations", {1, 1});
+        int_attr(n, "group", l.kind == LayerKind::depthwise ? l.in.c : 1);
+      } else {
+        int_attr(node(g, "Gemm", base, {x, w, base + ".bias"}, y), "transB", 1);
+      }
     }
     x = y;
     if (l.relu) {
       y = last && l.pool.kernel == 0 ? "logits" : base + "_relu_out";
-      node(g, "Relu", base + "_relu", {x}, y);
+      if (l.clip > 0) {
+        // ReLU6 (or any clipped ReLU): Clip with its bounds as inputs (opset >= 11).
+        scalar(g, base + ".clip_min", 0.0f);
+        scalar(g, base + ".clip_max", l.clip);
+        node(g, "Clip", base + "_relu", {x, base + ".clip_min", base + ".clip_max"}, y);
+      } else {
+        node(g, "Relu", base + "_relu", {x}, y);
+      }
       x = y;
     }
     if (l.pool.kernel > 0) {
@@ -147,6 +169,7 @@ std::string onnx_bytes(const Network& net, Quality q, OnnxWeights mode) {
       ints_attr(n, "strides", {l.pool.stride, l.pool.stride});
       x = y;
     }
+    outputs.push_back(x);
   }
   const Shape3 os = f.layers.empty() ? net.input : f.layers.back().out_shape();
   value_info(g->add_output(), x, f.layers.back().kind == LayerKind::linear ? std::vector<std::int64_t>{os.c}

@@ -11,6 +11,7 @@
 
 #include "onnx_tensor.hpp"
 #include "qonnx_quant.hpp"
+#include "shape_chain.hpp"
 #include "qsq/error.hpp"
 #include "qsq/flow/atomic_file.hpp"
 
@@ -37,6 +38,11 @@ class Reader {
   std::map<std::string, Const> consts_;
   std::string data_;            // the tensor the chain has reached
   std::vector<RawOp> ops_;
+  // The op whose output each computed tensor is (-1: the network input; -2: a tensor inside a
+  // layer, such as a convolution's output before its bias Add): a residual Add names its second
+  // operand this way.
+  std::map<std::string, int> produced_;
+  ShapeChains shapes_;
   int opset_ = 13;
   // Index in ops_ of a Conv/Gemm/MatMul whose output is data_ itself: a constant Add right after
   // it is its bias.
@@ -65,8 +71,10 @@ class Reader {
   void conv(const onnx::NodeProto& n, RawOp& op);
   void gemm(const onnx::NodeProto& n, RawOp& op);
   void matmul(const onnx::NodeProto& n, RawOp& op);
-  void add(const onnx::NodeProto& n);
-  void clip(const onnx::NodeProto& n);
+  void add(const onnx::NodeProto& n, RawOp& op);
+  void clip(const onnx::NodeProto& n, RawOp& op);
+  void avgpool(const onnx::NodeProto& n, RawOp& op);
+  void pad(const onnx::NodeProto& n);
   void maxpool(const onnx::NodeProto& n, RawOp& op);
   void reshape(const onnx::NodeProto& n);
   void batchnorm(const onnx::NodeProto& n, RawOp& op);
@@ -177,6 +185,7 @@ Shape3 Reader::input_shape(std::optional<Shape3> given, bool& flat_input) {
   }
   if (!in) throw Error(label_ + ": graph has no data input");
   data_ = in->name();
+  produced_[data_] = -1;
   if (!in->type().has_tensor_type()) throw Error(label_ + ": input '" + in->name() + "' is not a tensor");
   const auto& tt = in->type().tensor_type();
   if (tt.elem_type() != onnx::TensorProto::FLOAT) throw Error(label_ + ": input '" + in->name() + "' is not float32");
@@ -243,6 +252,7 @@ net::FloatNet Reader::run(std::optional<Shape3> given) {
       continue;
     }
     if (quant) fail("Quant of a computed tensor or with computed parameters is not supported (qsq calibrates its own activation quantization; only weights may carry Quant)");
+    if (shapes_.take(n, consts_, [this](const std::string& what) { fail(what); })) continue;
     layer(n, name);
   }
   where_ = label_;
@@ -259,12 +269,13 @@ net::FloatNet Reader::run(std::optional<Shape3> given) {
 
 void Reader::layer(const onnx::NodeProto& n, const std::string& name) {
   const std::string& t = n.op_type();
-  // The chain: the node reads the tensor the previous layer wrote (any operand of an Add).
+  // The chain: the node reads the tensor the previous layer wrote (any operand of an Add; the
+  // other operand of a residual Add is an earlier tensor of the chain).
   bool reads_data = n.input_size() > 0 && n.input(0) == data_;
   if (t == "Add" && n.input_size() == 2 && n.input(1) == data_) reads_data = true;
   if (!reads_data)
     fail("does not read the previous node's output '" + data_ +
-         "' (qsq reads a single chain; branches and residual connections are not supported)");
+         "' (qsq reads a chain of nodes whose only branches are the identity shortcuts of residual Adds)");
   if (n.output_size() < 1 || n.output(0).empty()) fail("has no output");
   for (int i = 1; i < n.output_size(); ++i)
     if (!n.output(i).empty() && t != "Dropout") fail("a second output ('" + n.output(i) + "') is not supported");
@@ -278,13 +289,12 @@ void Reader::layer(const onnx::NodeProto& n, const std::string& name) {
   } else if (t == "MatMul") {
     matmul(n, op);
   } else if (t == "Add") {
-    add(n);
+    add(n, op);
   } else if (t == "Relu") {
     only_attributes(n, {});
     op.kind = OpKind::relu;
   } else if (t == "Clip") {
-    clip(n);
-    op.kind = OpKind::relu;
+    clip(n, op);
   } else if (t == "MaxPool") {
     maxpool(n, op);
   } else if (t == "Flatten") {
@@ -298,19 +308,32 @@ void Reader::layer(const onnx::NodeProto& n, const std::string& name) {
     batchnorm(n, op);
   } else if (t == "Identity" || t == "Dropout") {
     // Inference: both pass their input through.
+    produced_[n.output(0)] = produced_.count(data_) ? produced_[data_] : -2;
     data_ = n.output(0);
     return;
-  } else if (t == "AveragePool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") {
-    fail("average/global pooling is not supported yet (it needs a new layer kind in the golden model)");
+  } else if (t == "Pad") {
+    pad(n);  // a zero padding (torch writes one before every AveragePool): passes its input through
+    produced_[n.output(0)] = produced_.count(data_) ? produced_[data_] : -2;
+    data_ = n.output(0);
+    return;
+  } else if (t == "AveragePool" || t == "GlobalAveragePool") {
+    avgpool(n, op);
   } else {
-    fail("unsupported op (qsq reads Conv, Gemm, MatMul, Add of a constant bias, Relu, Clip(0, inf), MaxPool, Flatten, "
-         "Reshape to 2-D, BatchNormalization, Identity, Dropout, Constant and QONNX Quant of weights)");
+    fail("unsupported op (qsq reads Conv (group 1 or depthwise), Gemm, MatMul, Add (a constant bias or a residual), "
+         "Relu, Clip(0, inf) and Clip(0, max), MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape to 2-D, "
+         "BatchNormalization, Identity, Dropout, Pad of zeros, Constant and QONNX Quant of weights)");
   }
-  if (t != "Add") {
-    if (op.kind == OpKind::conv2d || op.kind == OpKind::linear) affine = static_cast<int>(ops_.size());
-    ops_.push_back(std::move(op));
-    affine_ = affine;
+  if (op.kind == OpKind::add && op.second == -3) {
+    // A bias Add: the op before it now ends at this output; its own output is inside the layer.
+    produced_[data_] = -2;
+    produced_[n.output(0)] = affine_;
+    data_ = n.output(0);
+    return;
   }
+  if (op.kind == OpKind::conv2d || op.kind == OpKind::linear) affine = static_cast<int>(ops_.size());
+  produced_[n.output(0)] = static_cast<int>(ops_.size());
+  ops_.push_back(std::move(op));
+  affine_ = affine;
   data_ = n.output(0);
 }
 
@@ -320,8 +343,10 @@ void Reader::conv(const onnx::NodeProto& n, RawOp& op) {
   const Const& w = constant(n, 1, "weight");
   if (w.dims.size() != 4) fail("weight is not 4-dimensional (qsq reads 2-D convolutions)");
   nonempty(w);
-  if (attr_int(n, "group", 1) != 1)
-    fail("group " + std::to_string(attr_int(n, "group", 1)) + " is not supported (grouped and depthwise convolutions are not in qsq yet)");
+  const std::int64_t group = attr_int(n, "group", 1);
+  // Depthwise: one K x K filter per channel (weight [C, 1, K, K], group C); no other grouping.
+  if (group != 1 && !(group == w.dims[0] && w.dims[1] == 1))
+    fail("group " + std::to_string(group) + " is not supported (1, or depthwise: group = input channels = output channels, weight [C, 1, k, k])");
   if (w.dims[2] != w.dims[3]) fail("non-square kernel is not supported");
   const auto ks = attr_ints(n, "kernel_shape");
   if (!ks.empty() && (ks.size() != 2 || ks[0] != w.dims[2] || ks[1] != w.dims[3])) fail("kernel_shape does not match the weight");
@@ -331,7 +356,8 @@ void Reader::conv(const onnx::NodeProto& n, RawOp& op) {
   if (ap != "NOTSET" && ap != "VALID") fail("auto_pad '" + ap + "' is not supported (NOTSET or VALID)");
   op.kind = OpKind::conv2d;
   op.out = static_cast<int>(w.dims[0]);
-  op.in = static_cast<int>(w.dims[1]);
+  op.in = static_cast<int>(group == 1 ? w.dims[1] : group);
+  op.group = static_cast<int>(group);
   op.kernel = static_cast<int>(w.dims[2]);
   op.stride = square(attr_ints(n, "strides"), "strides", 1);
   op.pad = square(attr_ints(n, "pads"), "pads", 0);
@@ -385,13 +411,26 @@ void Reader::matmul(const onnx::NodeProto& n, RawOp& op) {
 }
 
 // A constant added right after a Conv/Gemm/MatMul is its bias (MatMul + Add is how exporters
-// write a linear layer whose input is not 2-D, and how some write every linear layer).
-void Reader::add(const onnx::NodeProto& n) {
+// write a linear layer whose input is not 2-D, and how some write every linear layer); marked by
+// op.second = -3. Two computed tensors make a residual Add: the chain's tensor plus an earlier one.
+void Reader::add(const onnx::NodeProto& n, RawOp& op) {
   only_attributes(n, {});
   if (n.input_size() != 2) fail("needs two inputs");
   const std::string& other = n.input(0) == data_ ? n.input(1) : n.input(0);
   auto it = consts_.find(other);
-  if (it == consts_.end()) fail("adds two computed tensors (residual connections are not supported yet)");
+  if (it == consts_.end()) {
+    const auto p = produced_.find(other);
+    if (p == produced_.end())
+      fail("adds '" + other + "', which is neither the network input nor an earlier node's output");
+    if (p->second == -2)
+      fail("adds '" + other + "', a tensor inside a layer (a convolution's output before its bias or BatchNorm); "
+           "qsq keeps only each layer's output");
+    op.kind = OpKind::add;
+    op.second = p->second;
+    return;
+  }
+  op.kind = OpKind::add;
+  op.second = -3;
   if (affine_ < 0) fail("adds a constant that is not the bias of the Conv/Gemm/MatMul right before it");
   RawOp& a = ops_[static_cast<std::size_t>(affine_)];
   const Const& c = it->second;
@@ -408,7 +447,7 @@ void Reader::add(const onnx::NodeProto& n) {
         static_cast<float>(static_cast<double>(a.bias[static_cast<std::size_t>(o)]) + c.values[static_cast<std::size_t>(c.size() == 1 ? 0 : o)]);
 }
 
-void Reader::clip(const onnx::NodeProto& n) {
+void Reader::clip(const onnx::NodeProto& n, RawOp& op) {
   double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
   if (opset_ < 11) {
     only_attributes(n, {"min", "max"});
@@ -419,9 +458,48 @@ void Reader::clip(const onnx::NodeProto& n) {
     if (const Const* c = optional_constant(n, 1, "min")) lo = c->values.empty() ? lo : c->values[0];
     if (const Const* c = optional_constant(n, 2, "max")) hi = c->values.empty() ? hi : c->values[0];
   }
+  op.kind = OpKind::relu;
   if (lo == 0 && std::isinf(hi) && hi > 0) return;  // Clip(0, inf) is a ReLU
+  if (lo == 0 && std::isfinite(hi) && hi > 0 && hi <= 1e30) {
+    op.kind = OpKind::relu6;  // Clip(0, 6) is ReLU6; any positive bound clamps the same way
+    op.clip = static_cast<float>(hi);
+    return;
+  }
   fail("Clip(" + std::to_string(lo) + ", " + std::to_string(hi) +
-       ") is not supported: qsq's layers end in ReLU only (no ReLU6 or other clipped activation)");
+       ") is not supported: qsq's layers end in a ReLU, Clip(0, inf), or a clipped ReLU, Clip(0, max) with max > 0 "
+       "(ReLU6)");
+}
+
+void Reader::avgpool(const onnx::NodeProto& n, RawOp& op) {
+  op.kind = OpKind::avgpool;
+  if (n.op_type() == "GlobalAveragePool") {
+    only_attributes(n, {});
+    op.kernel = 0;  // the whole plane
+    op.stride = 0;
+    return;
+  }
+  only_attributes(n, {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"});
+  const auto ks = attr_ints(n, "kernel_shape");
+  if (ks.size() != 2) fail("kernel_shape must have 2 values");
+  const std::string ap = attr_string(n, "auto_pad", "NOTSET");
+  if (ap != "NOTSET" && ap != "VALID") fail("auto_pad '" + ap + "' is not supported (NOTSET or VALID)");
+  if (attr_int(n, "ceil_mode", 0) != 0) fail("ceil_mode is not supported");
+  op.kernel = square(ks, "kernel_shape", 1);
+  if (op.kernel < 1) fail("kernel_shape must be at least 1");
+  op.stride = square(attr_ints(n, "strides"), "strides", 1);
+  op.pad = square(attr_ints(n, "pads"), "pads", 0);
+  if (op.pad != 0) fail("pads other than 0 are not supported (count_include_pad would change the divisor)");
+}
+
+// torch writes AvgPool2d as Pad + AveragePool even without padding: a Pad of zeros is nothing.
+void Reader::pad(const onnx::NodeProto& n) {
+  only_attributes(n, {"mode", "pads", "value"});
+  if (attr_string(n, "mode", "constant") != "constant") fail("only constant padding is supported");
+  std::vector<std::int64_t> pads = attr_ints(n, "pads");  // opset < 11
+  if (const Const* c = optional_constant(n, 1, "pads"))
+    for (double v : c->values) pads.push_back(static_cast<std::int64_t>(v));
+  for (auto p : pads)
+    if (p != 0) fail("a Pad other than all zeros is not supported (qsq pads only inside convolutions)");
 }
 
 void Reader::maxpool(const onnx::NodeProto& n, RawOp& op) {
@@ -441,6 +519,13 @@ void Reader::maxpool(const onnx::NodeProto& n, RawOp& op) {
 
 void Reader::reshape(const onnx::NodeProto& n) {
   only_attributes(n, {"allowzero"});
+  if (n.input_size() > 1) {
+    // x.view(x.size(0), -1): a shape computed at run time from the batch size.
+    if (const SymShape* sym = shapes_.find(n.input(1))) {
+      if (!ShapeChains::is_flatten(*sym)) fail("only a reshape to 2-D (N x features) is supported");
+      return;
+    }
+  }
   const Const& s = constant(n, 1, "shape");
   // Only the flatten a classifier does before its first linear layer: N x features.
   const bool ok = s.size() == 2 && (s.values[1] == -1 || s.values[1] > 0) &&

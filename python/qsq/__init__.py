@@ -58,10 +58,12 @@ __all__ = [
 @dataclass
 class Layer:
     """One integer layer (model/include/qsq/layer.hpp). Weights are NumPy arrays shaped
-    (F, C, K, K) for conv2d and (F, C) for linear; scales (F,) uint32; bias (F,) int32."""
+    (F, C, K, K) for conv2d, (F, 1, K, K) for depthwise and (F, C) for linear; scales (F,)
+    uint32; bias (F,) int32. avgpool and add layers have format "none" and no weights or biases
+    (avgpool: kernel 0 is global; add: second_input names the earlier layer, -1 the input)."""
 
     name: str
-    kind: str  # "conv2d" | "linear"
+    kind: str  # "conv2d" | "linear" | "depthwise" | "avgpool" | "add"
     in_shape: Tuple[int, int, int]
     out_channels: int
     kernel: int = 1
@@ -73,7 +75,10 @@ class Layer:
     multiplier: int = 1
     shift: int = 0
     relu: bool = True
-    format: str = "coded"  # "coded" | "plain"
+    clip: int = 0  # > 0: the ReLU6 upper bound
+    multiplier_b: int = 0  # add: the second input's multiplier
+    second_input: int = -1  # add: the earlier layer it adds (-1: the network input)
+    format: str = "coded"  # "coded" | "plain" | "none"
     codebook: str = "pow2"
     code_bits: int = 3
     exponent: int = 0
@@ -86,8 +91,11 @@ class Layer:
     def decoded_weights(self, width: int = 8) -> np.ndarray:
         """The W-bit integers the decoder produces (or the plain weights), shaped like the codes."""
         flat = _qsq.decoded_weights(_layer_dict(self), width)
+        if self.format == "none":
+            return flat
+        per = 1 if self.kind == "depthwise" else self.in_shape[0]
         shape = (self.out_channels, self.in_shape[0]) if self.kind == "linear" else (
-            self.out_channels, self.in_shape[0], self.kernel, self.kernel)
+            self.out_channels, per, self.kernel, self.kernel)
         return flat.reshape(shape)
 
 

@@ -1,6 +1,7 @@
 // Description: Python bindings of the .qsq container (format/): a network travels as a dict whose
-// layers hold NumPy arrays (codes uint8 and plain int32 shaped (F, C, K, K) for conv and (F, C)
-// for linear, scales uint32 (F,), bias int32 (F,)); read/write/serialize/deserialize go through
+// layers hold NumPy arrays (codes uint8 and plain int32 shaped (F, C, K, K) for conv, (F, 1, K, K)
+// for depthwise and (F, C) for linear, scales uint32 (F,), bias int32 (F,); none for avgpool and
+// add layers, whose format is "none"); read/write/serialize/deserialize go through
 // qsq::read_network, write_network (atomic) and the reader's checks, so errors are the
 // container's one-line FormatError messages.
 // Usage: internal to python/src; python/qsq/__init__.py wraps the dicts into dataclasses.
@@ -12,8 +13,16 @@ namespace {
 
 std::vector<pyb::ssize_t> weight_shape(const Layer& l) {
   if (l.kind == LayerKind::linear) return {l.out_channels, l.in.c};
+  if (l.kind == LayerKind::depthwise) return {l.out_channels, 1, l.kernel, l.kernel};
   return {l.out_channels, l.in.c, l.kernel, l.kernel};
 }
+
+LayerKind parse_kind(const std::string& name, const std::string& kind) {
+  for (LayerKind k : {LayerKind::conv2d, LayerKind::linear, LayerKind::depthwise, LayerKind::avgpool, LayerKind::add})
+    if (kind == layer_kind_name(k)) return k;
+  throw Error("layer '" + name + "': kind '" + kind + "' is not conv2d, linear, depthwise, avgpool or add");
+}
+
 
 template <class T>
 T get(const pyb::dict& d, const char* key) {
@@ -23,6 +32,12 @@ T get(const pyb::dict& d, const char* key) {
   } catch (const pyb::cast_error&) {
     throw Error(std::string("network dict: field '") + key + "' has the wrong type");
   }
+}
+
+// Fields added with the residual layer kinds: absent in dicts written for the older kinds.
+template <class T>
+T get_or(const pyb::dict& d, const char* key, T fallback) {
+  return d.contains(key) ? get<T>(d, key) : fallback;
 }
 
 template <class T>
@@ -49,7 +64,7 @@ CodeCoding parse_coding(const std::string& s) {
 pyb::dict layer_to_dict(const Layer& l) {
   pyb::dict d;
   d["name"] = l.name;
-  d["kind"] = l.kind == LayerKind::conv2d ? "conv2d" : "linear";
+  d["kind"] = layer_kind_name(l.kind);
   d["in_shape"] = pyb::make_tuple(l.in.c, l.in.h, l.in.w);
   d["out_channels"] = l.out_channels;
   d["kernel"] = l.kernel;
@@ -61,7 +76,10 @@ pyb::dict layer_to_dict(const Layer& l) {
   d["multiplier"] = l.requant.multiplier;
   d["shift"] = l.requant.shift;
   d["relu"] = l.requant.relu;
-  d["format"] = l.format == WeightFormat::coded ? "coded" : "plain";
+  d["clip"] = l.requant.clip;
+  d["multiplier_b"] = l.requant.multiplier_b;
+  d["second_input"] = l.second_input;
+  d["format"] = l.format == WeightFormat::coded ? "coded" : l.format == WeightFormat::plain ? "plain" : "none";
   d["codebook"] = std::string(codebook_name(l.codebook));
   d["code_bits"] = l.code_bits;
   d["exponent"] = l.exponent;
@@ -78,19 +96,20 @@ pyb::dict layer_to_dict(const Layer& l) {
 Layer layer_from_dict(const pyb::dict& d) {
   Layer l;
   l.name = get<std::string>(d, "name");
-  const auto kind = get<std::string>(d, "kind");
-  if (kind != "conv2d" && kind != "linear") throw Error("layer '" + l.name + "': kind '" + kind + "' is not conv2d or linear");
-  l.kind = kind == "conv2d" ? LayerKind::conv2d : LayerKind::linear;
+  l.kind = parse_kind(l.name, get<std::string>(d, "kind"));
   l.in = get_shape(d, "in_shape");
   l.out_channels = get<int>(d, "out_channels");
   l.kernel = get<int>(d, "kernel");
   l.stride = get<int>(d, "stride");
   l.pad = get<int>(d, "pad");
   l.pool = {get<int>(d, "pool_kernel"), get<int>(d, "pool_stride")};
-  l.requant = {get<bool>(d, "requant"), get<std::int32_t>(d, "multiplier"), get<int>(d, "shift"), get<bool>(d, "relu")};
+  l.requant = {get<bool>(d, "requant"), get<std::int32_t>(d, "multiplier"), get<int>(d, "shift"), get<bool>(d, "relu"),
+               get_or<std::int32_t>(d, "clip", 0), get_or<std::int32_t>(d, "multiplier_b", 0)};
+  l.second_input = get_or<int>(d, "second_input", -1);
   const auto format = get<std::string>(d, "format");
-  if (format != "coded" && format != "plain") throw Error("layer '" + l.name + "': format '" + format + "' is not coded or plain");
-  l.format = format == "coded" ? WeightFormat::coded : WeightFormat::plain;
+  if (format != "coded" && format != "plain" && format != "none")
+    throw Error("layer '" + l.name + "': format '" + format + "' is not coded, plain or none");
+  l.format = format == "coded" ? WeightFormat::coded : format == "plain" ? WeightFormat::plain : WeightFormat::none;
   l.codebook = parse_codebook(get<std::string>(d, "codebook"));
   l.code_bits = get<int>(d, "code_bits");
   l.exponent = get<int>(d, "exponent");

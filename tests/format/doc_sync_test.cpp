@@ -84,6 +84,11 @@ TEST(FormatDocSync, NumericLimitsTableMatchesTheConstants) {
       {"requant multiplier, when enabled", {1, INT32_MAX}},
       {"requant shift, when enabled", {0, ll::kMaxShift}},
       {"exponent", {ll::kMinExponent, ll::kMaxExponent}},
+      {"avgpool kernel (0 = global)", {0, ll::kMaxAvgKernel}},
+      {"avgpool stride, windowed", {1, ll::kMaxStride}},
+      {"clip, when set (at most 2^(W-1)-1)", {1, max_value(limits::kWidthMax)}},
+      {"add multiplier B", {1, INT32_MAX}},
+      {"add second input (-1 = the network input, else an earlier layer)", {-1, kMaxLayers - 2}},
       {"file size in bytes", {0, static_cast<std::int64_t>(kMaxFileBytes)}},
       {"deflate expansion, codes per stream byte", {0, static_cast<std::int64_t>(kMaxDeflateRatio)}},
       {"name length in bytes", {0, 255}},
@@ -222,7 +227,7 @@ TEST(FormatDocSync, ErrorOffsetsCountFromTheFirstByteOfTheFile) {
   b[34] = 3;  // the kind byte: docs/format.md's example
   auto fixed = b;
   qsq_test::DocLayout(fixed).fix_network_crc(fixed);
-  EXPECT_EQ(error_of(fixed), "invalid .qsq file: network section at byte 34: layer 'l': unknown kind 3");
+  EXPECT_EQ(error_of(fixed), "invalid .qsq file: network section at byte 34: layer 'l': unknown kind 3 for version 1");
   EXPECT_EQ(error_of(b).rfind("invalid .qsq file: network section at byte 59: CRC-32 mismatch (stored 0xea80a490", 0), 0u)
       << error_of(b);
   // A value error names its own field, not the byte after it: the code-bits byte is at 56.

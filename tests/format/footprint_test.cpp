@@ -22,10 +22,20 @@ Expected count_dense(const qsq::Network& net) {
   Expected e;
   e.file_bytes = 8 + 8 + 19 + net.name.size();
   const std::uint64_t w = static_cast<std::uint64_t>(net.width);
+  // Version 2 (34-byte descriptors) as soon as one layer is of a new kind or clips.
+  bool v2 = false;
+  for (const auto& l : net.layers)
+    v2 = v2 || l.requant.clip != 0 || (l.kind != qsq::LayerKind::conv2d && l.kind != qsq::LayerKind::linear);
   for (const auto& l : net.layers) {
+    const std::uint64_t descriptor = (v2 ? 34 : 26) + l.name.size();
+    if (l.kind == qsq::LayerKind::avgpool || l.kind == qsq::LayerKind::add) {
+      e.file_bytes += descriptor + 8;  // an empty data section
+      continue;
+    }
     const std::uint64_t f = static_cast<std::uint64_t>(l.out_channels);
-    const std::uint64_t n = f * static_cast<std::uint64_t>(l.in.c * l.kernel * l.kernel);
-    e.file_bytes += 26 + l.name.size() + 8 + 4 * f;
+    const std::uint64_t c = l.kind == qsq::LayerKind::depthwise ? 1 : static_cast<std::uint64_t>(l.in.c);
+    const std::uint64_t n = f * c * static_cast<std::uint64_t>(l.kernel * l.kernel);
+    e.file_bytes += descriptor + 8 + 4 * f;
     e.bias += 32 * f;
     e.weights += n;
     e.biases += f;

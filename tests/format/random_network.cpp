@@ -38,6 +38,55 @@ void fill_weights(std::mt19937_64& rng, qsq::Layer& l, int width, bool plain) {
   l.requant.multiplier = uniform(rng, 1, 1 << 30);
   l.requant.shift = uniform(rng, 0, 62);
   l.requant.relu = uniform(rng, 0, 1) == 1;
+  if (l.requant.relu && uniform(rng, 0, 3) == 0) l.requant.clip = uniform(rng, 1, qsq::max_value(width));
+}
+
+void weightless(qsq::Layer& l, qsq::LayerKind kind, const qsq::Shape3& cur) {
+  l.kind = kind;
+  l.in = cur;
+  l.out_channels = cur.c;
+  l.format = qsq::WeightFormat::none;
+  l.code_bits = 0;
+}
+
+// An add, avgpool or depthwise layer on `cur` when one fits (false: none was made).
+bool new_kind_layer(std::mt19937_64& rng, qsq::Layer& l, int width, const qsq::Network& net, const qsq::Shape3& cur) {
+  switch (uniform(rng, 0, 2)) {
+    case 0: {  // add: the second input is the network input or an earlier output of the same shape
+      std::vector<int> same;
+      if (net.input == cur) same.push_back(-1);
+      for (std::size_t j = 0; j < net.layers.size(); ++j)
+        if (net.layers[j].out_shape() == cur) same.push_back(static_cast<int>(j));
+      if (same.empty()) return false;
+      weightless(l, qsq::LayerKind::add, cur);
+      l.second_input = same[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(same.size()) - 1))];
+      l.requant = {true, uniform(rng, 1, 1 << 30), uniform(rng, 0, 62), uniform(rng, 0, 1) == 1, 0, uniform(rng, 1, 1 << 30)};
+      if (l.requant.relu && uniform(rng, 0, 1) == 1) l.requant.clip = uniform(rng, 1, qsq::max_value(width));
+      return true;
+    }
+    case 1:  // avgpool, windowed or global
+      if (cur.h < 2 || cur.w < 2) return false;
+      weightless(l, qsq::LayerKind::avgpool, cur);
+      l.requant = {false, 1, 0, false, 0, 0};
+      if (uniform(rng, 0, 1) == 1) {
+        l.kernel = 0;
+        l.stride = 0;
+      } else {
+        l.kernel = uniform(rng, 1, std::min(3, std::min(cur.h, cur.w)));
+        l.stride = uniform(rng, 1, 2);
+      }
+      return true;
+    default:  // depthwise
+      if (cur.h < 2) return false;
+      l.kind = qsq::LayerKind::depthwise;
+      l.in = cur;
+      l.out_channels = cur.c;
+      l.kernel = uniform(rng, 1, std::min(3, std::min(cur.h, cur.w)));
+      l.pad = uniform(rng, 0, l.kernel - 1);
+      l.stride = uniform(rng, 1, 2);
+      fill_weights(rng, l, width, uniform(rng, 0, 2) == 0);
+      return true;
+  }
 }
 
 }  // namespace
@@ -56,6 +105,13 @@ qsq::Network random_network(std::mt19937_64& rng, const RandomNetworkOptions& op
   for (int i = 0; i < n_layers; ++i) {
     qsq::Layer l;
     l.name = random_name(rng);
+    // Not the last layer: a network ends in a conv/linear layer like every network qsq builds.
+    if (opt.new_kinds && i + 1 < n_layers && uniform(rng, 0, 1) == 1 && new_kind_layer(rng, l, net.width, net, cur)) {
+      if (l.kind == qsq::LayerKind::depthwise) l.requant.enabled = true;
+      cur = l.out_shape();
+      net.layers.push_back(std::move(l));
+      continue;
+    }
     const bool conv = opt.allow_conv && cur.h > 1 && uniform(rng, 0, 1) == 1;
     if (conv) {
       l.kind = qsq::LayerKind::conv2d;
@@ -73,6 +129,7 @@ qsq::Network random_network(std::mt19937_64& rng, const RandomNetworkOptions& op
     }
     fill_weights(rng, l, net.width, opt.allow_plain && uniform(rng, 0, 2) == 0);
     l.requant.enabled = i + 1 < n_layers || uniform(rng, 0, 1) == 1;
+    if (!l.requant.enabled) l.requant.clip = 0;
     cur = l.out_shape();
     net.layers.push_back(std::move(l));
   }
@@ -108,6 +165,9 @@ std::string first_difference(const qsq::Network& a, const qsq::Network& b) {
     cmp(p + "requant.multiplier", x.requant.multiplier, y.requant.multiplier);
     cmp(p + "requant.shift", x.requant.shift, y.requant.shift);
     cmp(p + "requant.relu", x.requant.relu, y.requant.relu);
+    cmp(p + "requant.clip", x.requant.clip, y.requant.clip);
+    cmp(p + "requant.multiplier_b", x.requant.multiplier_b, y.requant.multiplier_b);
+    cmp(p + "second_input", x.second_input, y.second_input);
     cmp(p + "format", x.format, y.format);
     cmp(p + "codebook", x.codebook, y.codebook);
     cmp(p + "code_bits", x.code_bits, y.code_bits);

@@ -112,8 +112,11 @@ TEST(Robustness, MessagesNameTheProblem) {
   b[0] = 'X';
   EXPECT_NE(message_of(b).find("magic"), std::string::npos);
   b = good;
-  b[4] = 2;  // version field, u16 at offset 4
-  EXPECT_NE(message_of(b).find("version 2"), std::string::npos) << message_of(b);
+  b[4] = 3;  // version field, u16 at offset 4: 3 is not defined
+  EXPECT_NE(message_of(b).find("unsupported format version 3 (this reader reads versions 1 to 2)"), std::string::npos)
+      << message_of(b);
+  b[4] = 0;
+  EXPECT_NE(message_of(b).find("unsupported format version 0"), std::string::npos) << message_of(b);
   b = good;
   b[14] ^= 1;  // inside the network section's payload
   EXPECT_NE(message_of(b).find("CRC-32"), std::string::npos) << message_of(b);

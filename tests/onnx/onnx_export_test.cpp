@@ -40,6 +40,39 @@ qsq::Network small_network(bool keep_ends) {
   return qn::build_network(f, act_max, o);
 }
 
+// conv 4@3x3 pad 1 + ReLU -> depthwise 3x3 pad 1 + ReLU6 -> Add(the conv's output) + ReLU ->
+// 2x2 average -> global average -> fc 4 -> 3, quantized with qsq's quantizer.
+qsq::Network residual_network() {
+  auto op = [](qn::OpKind k, const char* name) {
+    qn::RawOp o;
+    o.kind = k;
+    o.name = name;
+    return o;
+  };
+  qn::RawOp conv = op(qn::OpKind::conv2d, "conv"), dw = op(qn::OpKind::conv2d, "dw"), fc = op(qn::OpKind::linear, "fc");
+  conv.in = 1;
+  conv.out = 4;
+  conv.kernel = dw.kernel = 3;
+  conv.pad = dw.pad = 1;
+  dw.in = dw.out = dw.group = 4;
+  fc.in = 4;
+  fc.out = 3;
+  for (int k = 0; k < 36; ++k) conv.weight.push_back(0.4f * std::sin(0.9f * static_cast<float>(k)));
+  for (int k = 0; k < 36; ++k) dw.weight.push_back(0.5f * std::cos(0.7f * static_cast<float>(k)));
+  for (int k = 0; k < 12; ++k) fc.weight.push_back(0.3f * std::sin(1.3f * static_cast<float>(k)));
+  conv.bias = dw.bias = {0.1f, -0.1f, 0.05f, 0.0f};
+  fc.bias = {0.0f, 0.1f, -0.1f};
+  qn::RawOp add = op(qn::OpKind::add, "add"), avg = op(qn::OpKind::avgpool, "avg"), gap = op(qn::OpKind::avgpool, "gap");
+  add.second = 1;
+  avg.kernel = avg.stride = 2;
+  gap.kernel = 0;
+  const std::vector<qn::RawOp> ops{conv, op(qn::OpKind::relu, "r1"), dw, op(qn::OpKind::relu6, "r6"), add,
+                                   op(qn::OpKind::relu, "r2"), avg, gap, op(qn::OpKind::flatten, "flat"), fc};
+  const qn::FloatNet f = qn::fuse(ops, {1, 8, 8});
+  const std::vector<float> act_max = {1.5f, 2.5f, 3.0f, 0.0f, 0.0f, 0.0f};
+  return qn::build_network(f, act_max, qn::QuantizeOptions{});
+}
+
 void expect_same(const qn::FloatNet& a, const qn::FloatNet& b) {
   EXPECT_EQ(a.input, b.input);
   ASSERT_EQ(a.layers.size(), b.layers.size());
@@ -52,6 +85,8 @@ void expect_same(const qn::FloatNet& a, const qn::FloatNet& b) {
     EXPECT_EQ(x.stride, y.stride) << i;
     EXPECT_EQ(x.pad, y.pad) << i;
     EXPECT_EQ(x.relu, y.relu) << i;
+    EXPECT_EQ(x.clip, y.clip) << i;
+    EXPECT_EQ(x.second_input, y.second_input) << i;
     EXPECT_EQ(x.pool.kernel, y.pool.kernel) << i;
     EXPECT_EQ(x.pool.stride, y.pool.stride) << i;
     EXPECT_EQ(x.weight, y.weight) << "weights of layer " << i;  // bit-exact
@@ -75,6 +110,19 @@ TEST(OnnxExport, RoundTripsExactlyInBothWeightForms) {
       }
 }
 
+TEST(OnnxExport, ResidualKindsRoundTripExactly) {
+  const qsq::Network net = residual_network();
+  ASSERT_EQ(net.layers.size(), 6u);
+  EXPECT_EQ(net.layers[1].kind, qsq::LayerKind::depthwise);
+  EXPECT_GT(net.layers[1].requant.clip, 0);
+  for (int q : {0, 2})
+    for (auto mode : {oi::OnnxWeights::qonnx, oi::OnnxWeights::dequantized}) {
+      SCOPED_TRACE(::testing::Message() << "q " << q << " mode " << static_cast<int>(mode));
+      const qn::FloatNet want = qn::float_network_of(net, qsq::Quality{q, 0});
+      expect_same(oi::parse_onnx(oi::onnx_bytes(net, qsq::Quality{q, 0}, mode), "export.onnx"), want);
+    }
+}
+
 TEST(OnnxExport, FloatNetworkOfMatchesTheDequantizedWeights) {
   // Independent of the exporter: float_network_of's weights are the library's dequantized() ones.
   const qsq::Network net = small_network(false);
@@ -85,9 +133,10 @@ TEST(OnnxExport, FloatNetworkOfMatchesTheDequantizedWeights) {
 
 TEST(OnnxExport, PythonOnnxCheckerAcceptsTheFiles) {
   if (!python_has_onnx()) GTEST_SKIP() << "python3-onnx is not installed for /usr/bin/python3";
-  const qsq::Network net = small_network(true);
-  for (auto mode : {oi::OnnxWeights::qonnx, oi::OnnxWeights::dequantized}) {
-    const std::string path = std::string(QSQ_TEST_TMP) + "/export_" + std::to_string(static_cast<int>(mode)) + ".onnx";
+  for (auto mode : {oi::OnnxWeights::qonnx, oi::OnnxWeights::dequantized}) for (bool residual : {false, true}) {
+    const qsq::Network net = residual ? residual_network() : small_network(true);
+    const std::string path = std::string(QSQ_TEST_TMP) + "/export_" + std::to_string(static_cast<int>(mode)) +
+                             (residual ? "_residual" : "") + ".onnx";
     oi::write_onnx(path, net, qsq::Quality{}, mode);
     const std::string cmd = "/usr/bin/python3 -c \"import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]))\" " + path;
     EXPECT_EQ(std::system(cmd.c_str()), 0) << path;

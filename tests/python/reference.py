@@ -152,3 +152,85 @@ def forward_network(net, image, q=0):
     for layer in net.layers:
         x = forward_layer(layer, x, net.width, net.acc_width, q)
     return x.reshape(-1)
+
+
+def _clamp(y, relu, clip, width):
+    """The requantization clamp: [0 or -2^(W-1), 2^(W-1)-1], the top lowered to `clip` when set."""
+    hi = (1 << (width - 1)) - 1
+    if clip:
+        hi = min(hi, clip)
+    return np.clip(y, 0 if relu else -(1 << (width - 1)), hi)
+
+
+def _round_shift(s, shift):
+    return s if shift == 0 else (s + (1 << (shift - 1))) >> shift  # numpy >> on int64 is arithmetic
+
+
+def forward_batch(net, x_int, q=0, taps=None):
+    """The integer network on a batch of quantized images (N, C, H, W) in int64 NumPy arithmetic,
+    written from docs/golden-model.md and docs/format.md ("The version 2 kinds"): conv2d,
+    depthwise and linear layers with wrapping, requantization (ReLU, clip) and max pooling;
+    avgpool as floor((2*sum + n) / (2*n)); add as the clamped (a*Ma + b*Mb + 2^(sh-1)) >> sh of
+    the previous output and an earlier one. Returns the logits (N, F); `taps`, a list, receives
+    every layer's output."""
+    width, acc_width = net.width, net.acc_width
+    x_int = np.asarray(x_int, np.int64)
+    n = x_int.shape[0]
+    outs, cur = [], x_int
+    for layer in net.layers:
+        if layer.kind == "add":
+            b = x_int if layer.second_input < 0 else outs[layer.second_input]
+            y = _round_shift(cur * layer.multiplier + b * layer.multiplier_b, layer.shift)
+            y = _clamp(y, layer.relu, layer.clip, width)
+        elif layer.kind == "avgpool":
+            c, h, w = layer.in_shape
+            k_h, k_w, s = (h, w, 1) if layer.kernel == 0 else (layer.kernel, layer.kernel, layer.stride)
+            oh, ow = (h - k_h) // s + 1, (w - k_w) // s + 1
+            y = np.zeros((n, c, oh, ow), np.int64)
+            for oy in range(oh):
+                for ox in range(ow):
+                    total = cur[:, :, oy * s:oy * s + k_h, ox * s:ox * s + k_w].sum(axis=(2, 3))
+                    y[:, :, oy, ox] = (2 * total + k_h * k_w) // (2 * k_h * k_w)  # floor division: half up
+        else:
+            wq = layer_weights(layer, width, q)
+            bias = np.asarray(layer.bias, np.int64)
+            f = layer.out_channels
+            if layer.kind == "linear":
+                acc = cur.reshape(n, -1) @ wq.reshape(f, -1).T + bias
+                acc = acc.reshape(n, f, 1, 1)
+            else:
+                c, h, w = layer.in_shape
+                k, s, pad = layer.kernel, layer.stride, layer.pad
+                xin = np.zeros((n, c, h + 2 * pad, w + 2 * pad), np.int64)
+                xin[:, :, pad:pad + h, pad:pad + w] = cur.reshape(n, c, h, w)
+                oh, ow = (h + 2 * pad - k) // s + 1, (w + 2 * pad - k) // s + 1
+                acc = np.zeros((n, f, oh, ow), np.int64)
+                depthwise = layer.kind == "depthwise"
+                wk = wq.reshape(f, 1 if depthwise else c, k, k)
+                for ky in range(k):
+                    for kx in range(k):
+                        tap = xin[:, :, ky:ky + s * (oh - 1) + 1:s, kx:kx + s * (ow - 1) + 1:s]  # (n, c, oh, ow)
+                        if depthwise:
+                            acc += tap * wk[:, 0, ky, kx][None, :, None, None]
+                        else:
+                            acc += np.einsum("ncyx,fc->nfyx", tap, wk[:, :, ky, kx])
+                acc += bias[None, :, None, None]
+            m = 1 << acc_width
+            acc = (acc + m // 2) % m - m // 2  # wrap to AccW bits
+            y = acc
+            if layer.requant:
+                y = _clamp(_round_shift(acc * layer.multiplier, layer.shift), layer.relu, layer.clip, width)
+            if layer.pool_kernel:
+                pk, ps = layer.pool_kernel, layer.pool_stride
+                _, fc, oh, ow = y.shape
+                ph, pw = (oh - pk) // ps + 1, (ow - pk) // ps + 1
+                pooled = np.full((n, fc, ph, pw), np.iinfo(np.int64).min, np.int64)
+                for dy in range(pk):
+                    for dx in range(pk):
+                        pooled = np.maximum(pooled, y[:, :, dy:dy + ps * (ph - 1) + 1:ps, dx:dx + ps * (pw - 1) + 1:ps])
+                y = pooled
+        outs.append(y)
+        if taps is not None:
+            taps.append(y)
+        cur = y
+    return cur.reshape(n, -1)

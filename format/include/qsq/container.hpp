@@ -25,7 +25,14 @@ class FormatError : public Error {
   using Error::Error;
 };
 
-inline constexpr std::uint16_t kFormatVersion = 1;
+// The newest version, which this library reads along with every older one (docs/format.md,
+// "Version policy"): version 2 adds depthwise, avgpool and add layers and the clip.
+inline constexpr std::uint16_t kFormatVersion = 2;
+inline constexpr std::uint16_t kFormatVersionMin = 1;
+// The version a network is written in: 1 when every layer is conv2d or linear without a clip
+// (such files stay byte-identical to what earlier qsq wrote, and version-1 readers read them),
+// else 2.
+std::uint16_t format_version_for(const Network& net);
 inline constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 30;  // readers refuse more
 
 // Further limits a reader enforces (docs/format.md, "Limits").
@@ -73,6 +80,7 @@ struct LayerFootprint {
 
 // Every stored bit of a network in the container, by category, and the savings it implies.
 struct Footprint {
+  std::uint16_t version = 0;            // the file's format version
   std::uint64_t file_bits = 0;          // the whole serialized file
   std::uint64_t code_bits = 0;          // packed weight codes
   std::uint64_t scale_bits = 0;         // per-filter scales as stored

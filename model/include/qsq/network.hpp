@@ -1,4 +1,5 @@
-// Description: a quantized network: input quantization and a chain of integer layers. This is
+// Description: a quantized network: input quantization and a chain of integer layers, in which
+// an add layer also reads one earlier layer's output (or the network input). This is
 // what a .qsq file holds (see container.hpp and docs/format.md).
 // Usage:
 //   qsq::Tensor x = qsq::quantize_input(net, pixels);   // floats in [0, 1], CHW
@@ -29,8 +30,9 @@ struct Network {
   std::vector<Layer> layers;
 
   // Checks the parameters, every layer, that each layer's input is the previous output (a
-  // linear layer accepts any input whose size matches, in flatten order), and that no layer's
-  // worst case exceeds the accumulator. Throws Error.
+  // linear layer accepts any input whose size matches, in flatten order), that an add layer's
+  // second input is the network input or an earlier layer of the same shape, and that no
+  // layer's worst case exceeds the accumulator. Throws Error.
   void validate() const;
 };
 

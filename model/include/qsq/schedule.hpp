@@ -14,6 +14,10 @@
 //              psum = bias[f] for j = 0, else the r of chunk j-1 at the same pos
 //              (every r wrapped to AccW bits; the last chunk's r is the layer's accumulator)
 //
+// A depthwise layer maps onto the lanes the same way: filter f is a dot product of K*K terms
+// over channel f alone (gather with the filter). avgpool and add layers have no MACs and are
+// not scheduled (for_each_step refuses them).
+//
 // Usage:
 //   qsq::for_each_step(layer, 8, [&](const qsq::Step& s) { ... });
 #pragma once
@@ -43,9 +47,20 @@ void chunk_weights(const Layer& layer, std::span<const std::int32_t> decoded, in
                    std::span<std::int32_t> out);
 // The N codes of (filter, chunk) for the decoder, code 0 past fan_in() (pow2 code 0 decodes to 0).
 void chunk_codes(const Layer& layer, int filter, int chunk, std::span<std::uint8_t> out);
-// The N activations of (pos, chunk), zero in the padding and past fan_in().
+// The N activations of (filter, pos, chunk), zero in the padding and past fan_in(). Only a
+// depthwise layer's activations depend on the filter; the overload without it refuses depthwise.
+void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int filter, int pos, int chunk,
+                       std::span<std::int32_t> out);
 void chunk_activations(const Layer& layer, std::span<const std::int32_t> input, int pos, int chunk,
                        std::span<std::int32_t> out);
+
+// A depthwise layer as the one-filter convolutions the array runs one after the other: channel
+// c is the conv2d layer depthwise_channel(layer, c) (1 input channel, 1 filter: filter c's
+// weights, scale, bias, requantization and pooling) on plane c of the input, channel_plane(...).
+// Its steps are the depthwise layer's steps of filter c, so a driver that knows only conv2d
+// layers runs a depthwise layer bit-exactly channel by channel.
+Layer depthwise_channel(const Layer& layer, int channel);
+std::vector<std::int32_t> channel_plane(const Layer& layer, std::span<const std::int32_t> input, int channel);
 
 // The layer's accumulators computed through the schedule, chunk by chunk with wrapping
 // (bit-identical to forward_layer's step 1; used by tests and the hardware drivers).

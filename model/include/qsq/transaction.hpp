@@ -103,7 +103,10 @@ class ArrayModel {
 // The load of (filter, chunk) at level q: the chunk's codes, the filter's scale and the layer's
 // codebook (coded), or its plain weights through the bypass (plain); zero past fan_in().
 WeightLoad chunk_load(const Layer& layer, int filter, int chunk, int lanes, Quality q);
-// The beat of (position, chunk): the chunk's activations of `input` and the given partial sum.
+// The beat of (filter, position, chunk): the chunk's activations of `input` and the given
+// partial sum. The overload without the filter refuses depthwise layers (their beats differ per filter).
+DotBeat chunk_beat(const Layer& layer, std::span<const std::int32_t> input, int filter, int position, int chunk,
+                   int lanes, std::int64_t psum);
 DotBeat chunk_beat(const Layer& layer, std::span<const std::int32_t> input, int position, int chunk, int lanes,
                    std::int64_t psum);
 

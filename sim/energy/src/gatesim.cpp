@@ -47,9 +47,11 @@ GateSim build_gate_sim(const AsicResult& a, DriverKind kind, const std::string& 
   const fs::path dir = flow::cached_dir(flow::absolute_path(work) / "cache" / ("gatesim-" + h), [&](const fs::path& tmp) {
     // Verilator's make runs inside --Mdir: every path on this line is absolute (a relative -o is
     // taken relative to the Mdir). --coverage-underscore: Yosys names most nets _123_;
-    // --coverage-max-width: wide ports still count.
+    // --coverage-max-width: wide ports still count; --comp-limit-syms: Verilator 5.006 replaces a
+    // symbol longer than its limit by a hash (__Vhsh...), in the coverage point's name too, which
+    // then matches no net (the grid's flattened row.group.lane names are that long).
     const std::string cmd = "verilator --cc --exe --build -j 2 --prefix Vdut --top-module " + a.top +
-                            " --coverage-toggle --coverage-underscore --coverage-max-width 65536" +
+                            " --coverage-toggle --coverage-underscore --coverage-max-width 65536 --comp-limit-syms 8192" +
                             " -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-UNOPTFLAT" + " -CFLAGS " +
                             shell_quote("-D" + define + " -std=c++17 -I" + model_include.string() + " -I" + driver.parent_path().string()) +
                             " --Mdir " + shell_quote((tmp / "obj").string()) +

@@ -1,7 +1,10 @@
-// Description: the float networks, torch-free. A model file (TorchScript) is read as a chain of
-// RawOps (Conv2d, Linear, ReLU, MaxPool2d, Flatten, BatchNorm2d, in execution order); fuse() folds
-// every BatchNorm into the convolution (or linear layer) before it and groups each conv/linear with the ReLU and
-// max pooling that follow it into one FloatLayer, the float counterpart of one integer qsq::Layer.
+// Description: the float networks, torch-free. A model file (TorchScript or ONNX) is read as a chain of
+// RawOps (Conv2d, Linear, ReLU, MaxPool2d, Flatten, BatchNorm2d, and from ONNX also depthwise
+// Conv2d, ReLU6, AvgPool2d and residual Add, in execution order); fuse() folds every BatchNorm
+// into the convolution (or linear layer) before it and groups each conv/linear/add with the
+// ReLU(6) and max pooling that follow it into one FloatLayer, the float counterpart of one
+// integer qsq::Layer. An Add names the op whose output it adds (or the network input); that op
+// must end a layer, so the second operand is an activation the integer network holds.
 // architecture() defines the two built-in networks:
 //   lenet5  : 1x28x28 -> conv 6@5x5 pad 2, ReLU, maxpool 2 -> conv 16@5x5, ReLU, maxpool 2
 //             -> fc 400-120, ReLU -> fc 120-84, ReLU -> fc 84-10      (61 706 parameters, 416 520 MACs)
@@ -19,7 +22,7 @@
 
 namespace qsq::net {
 
-enum class OpKind { conv2d, linear, relu, maxpool, flatten, batchnorm };
+enum class OpKind { conv2d, linear, relu, maxpool, flatten, batchnorm, relu6, avgpool, add };
 std::string op_kind_name(OpKind k);
 
 // One module of a sequential float model, with the hyper-parameters qsq supports.
@@ -27,26 +30,32 @@ struct RawOp {
   OpKind kind = OpKind::relu;
   std::string name;            // module name in the file, for error messages
   int in = 0, out = 0;         // conv: channels; linear: features; batchnorm: channels (in)
-  int kernel = 1, stride = 1, pad = 0;  // conv / maxpool (square)
+  int kernel = 1, stride = 1, pad = 0;  // conv / maxpool / avgpool (square; avgpool kernel 0 = global)
   std::vector<float> weight;   // conv [out][in][k][k]; linear [out][in]; batchnorm gamma
   std::vector<float> bias;     // conv/linear (may be empty: no bias); batchnorm beta
   std::vector<float> mean, var;  // batchnorm running statistics
   double eps = 1e-5;
+  int group = 1;               // conv: 1, or in == out (depthwise: weight [out][1][k][k])
+  int second = -1;             // add: index in the op list of the op whose output it adds; -1: the network input
+  float clip = 6.0f;           // relu6: the upper bound
 };
 
-// A conv or linear layer with BatchNorm folded in, followed by an optional ReLU and max pooling.
+// A conv, depthwise or linear layer with BatchNorm folded in, or an add, followed by an
+// optional ReLU (or ReLU6: relu and clip) and max pooling; or an average pooling.
 struct FloatLayer {
   std::string name;
   LayerKind kind = LayerKind::conv2d;
   Shape3 in;                  // linear: {features, 1, 1}
   int out_channels = 0;
-  int kernel = 1, stride = 1, pad = 0;
+  int kernel = 1, stride = 1, pad = 0;  // avgpool: kernel 0 = global (stride 0)
   bool relu = false;
+  float clip = 0.0f;          // > 0: the upper clamp after the ReLU (6 for ReLU6)
+  int second_input = -1;      // add: the layer whose output it adds; -1: the network input
   Pool pool;
-  std::vector<float> weight;  // [f][c][ky][kx] / [out][in]
-  std::vector<float> bias;    // one per filter (zeros if the model had none)
+  std::vector<float> weight;  // [f][c][ky][kx] / [out][in] / depthwise [f][ky][kx]; empty for avgpool, add
+  std::vector<float> bias;    // one per filter (zeros if the model had none); empty for avgpool, add
 
-  int fan_in() const { return in.c * kernel * kernel; }
+  int fan_in() const;
   Shape3 conv_shape() const;
   Shape3 out_shape() const;
   std::int64_t macs() const { return conv_shape().size() * fan_in(); }
@@ -66,7 +75,8 @@ struct FloatNet {
 // qsq cannot map onto its integer layers (e.g. a pooling before any conv, a shape mismatch,
 // padding on a max pool, two ReLUs in a row are accepted as one).
 FloatNet fuse(const std::vector<RawOp>& ops, Shape3 input);
-// The inverse, for saving: conv/linear, ReLU, MaxPool2d, and a Flatten before the first linear.
+// The inverse, for saving: conv/linear, ReLU, MaxPool2d, and a Flatten before the first linear
+// (and the ops of the new kinds: depthwise conv, ReLU6, AvgPool2d, Add).
 std::vector<RawOp> unfuse(const FloatNet& net);
 
 // Built-in architectures ("lenet5", "convnet"), weights and biases sized and zero.

@@ -3,6 +3,9 @@
 // quality-truncated weights (qs_weight) once per level, lays convolutions out as im2col rows of
 // 16-bit operands (when W <= 15 and AccW <= 32, where validate()'s worst-case bound guarantees that
 // 32-bit sums never overflow, so wrapping is the identity) and splits the images over threads.
+// Depthwise layers use the same im2col rows of channel 0, offset by the filter's plane; average
+// pooling and residual adds are the golden model's own functions (forward_layer, forward_add),
+// with every layer's output kept while an image runs so that an add can read an earlier one.
 // Tests compare it with qsq::forward and with the N-lane schedule.
 // Usage:
 //   qsq::net::IntEngine eng(net);
@@ -51,8 +54,10 @@ class IntEngine {
   const std::vector<std::int16_t>& weights16(int layer, Quality q) const;
   const std::vector<std::int32_t>& weights32(int layer, Quality q) const;
   std::vector<Quality> resolve(std::span<const Quality> per_layer) const;
-  void run_layer(int i, Quality q, const std::vector<std::int32_t>& in, std::vector<std::int32_t>& out,
-                 std::vector<std::int16_t>& scratch16, std::vector<std::int32_t>& scratch32) const;
+  // `second` is an add layer's second input (nullptr for every other kind).
+  void run_layer(int i, Quality q, const std::vector<std::int32_t>& in, const std::vector<std::int32_t>* second,
+                 std::vector<std::int32_t>& out, std::vector<std::int16_t>& scratch16,
+                 std::vector<std::int32_t>& scratch32) const;
 
   Network net_;
   bool fast_ = true;

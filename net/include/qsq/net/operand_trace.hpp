@@ -21,7 +21,7 @@ namespace qsq::net {
 struct TraceOptions {
   int lanes = defaults::kLanes;
   int images = 1;           // first images of the inputs
-  std::vector<int> layers;  // layer indices; empty = every conv layer
+  std::vector<int> layers;  // layer indices; empty = every conv layer (and, on the one-row array, every depthwise layer)
 };
 
 std::string operand_trace(const IntEngine& engine, const QuantizedInputs& inputs, const TraceOptions& o);

@@ -8,7 +8,9 @@
 //   <layer>.scales.memh  one (W-1)-bit scale per filter (wld_scale_i; 0 for plain layers)
 //   <layer>.bias.memh    one AccW-bit two's complement bias per filter (the psum of chunk 0)
 //   manifest.json        widths, lanes, codebook, and per layer: shapes, chunks, positions,
-//                        requantization, pooling, the files
+//                        requantization, pooling, the files; avgpool and add layers (no weights,
+//                        not run on the array) only their kind, shapes and add parameters
+// A depthwise layer's words are its per-channel K*K dot products (qsq::for_each_step order).
 // Usage:
 //   qsq::net::ExportSummary s = qsq::net::export_rtl(net, 8, "out/rtl");
 #pragma once
