@@ -30,7 +30,7 @@ module qsq_grid #(
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
   parameter bit          Serial    = 1'b0,   // digit-serial lanes (one kept digit per cycle); needs ExactLane = 0
-  parameter int unsigned GroupLanes = 4,     // lanes per qsq_lane_group in a row (synthesis hierarchy only)
+  parameter int unsigned GroupLanes = 8,     // lanes per qsq_lane_group in a row (synthesis hierarchy only)
   localparam int unsigned RowBits  = Rows > 1 ? $clog2(Rows) : 1,
   localparam int unsigned SlotBits = Slots > 1 ? $clog2(Slots) : 1
 ) (

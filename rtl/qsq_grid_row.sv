@@ -13,7 +13,7 @@
 // GroupLanes (qsq_lane_group, the second unit: a group's tree reduces its lanes' rows, and in
 // group 0 also the constant and the accumulator, to a sum and a carry; the row adds the groups).
 // Usage:
-//   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19), .GroupLanes(4)) u_row (
+//   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19), .GroupLanes(8)) u_row (
 //     .clk_i, .rst_ni, .wld_i, .wbank_d_i, .on_i, .a_i, .slot_i, .first_i, .acc_we_i, .res_we_i, .res_o);
 module qsq_grid_row #(
   parameter int unsigned Width     = qsq_pkg::GridWidth,
@@ -25,12 +25,13 @@ module qsq_grid_row #(
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
   parameter bit          Serial    = 1'b0,
-  // Lanes per qsq_lane_group, the second unit of hierarchical synthesis: abc maps a small group
-  // in seconds, while a 32-lane row as one module did not finish in 41 minutes. 4 keeps the
-  // carry-save depth of the 8-lane rows (two groups of 4 + the group tree: 8 levels, as one tree
-  // over 34 rows) and makes the grid preset's rows two groups, so its co-simulation covers the
-  // sum over groups.
-  parameter int unsigned GroupLanes = 4,
+  // Lanes per qsq_lane_group, the second unit of hierarchical synthesis: abc maps an 8-lane
+  // group as it mapped the grid preset's whole row, while a 32-lane row as one module did not
+  // finish in 41 minutes. Every group boundary costs area and delay that abc cannot optimize
+  // across (the grid preset with groups of 4: +5.7 % area, 1.8 ns slower), so groups are as large
+  // as abc handles. The function does not depend on it (the grid-small models are Verilated with
+  // groups of 2: a full and a partial group).
+  parameter int unsigned GroupLanes = 8,
   localparam int unsigned Digits    = `QSQ_QMAX(Width),
   localparam int unsigned PosBits   = $clog2(Width),
   localparam int unsigned StepBits  = Digits > 1 ? $clog2(Digits) : 1,

@@ -15,7 +15,7 @@
 //     .wbank_i, .on_i, .a_i, .step_i, .nz_i, .side_i, .more_o, .sum_o, .carry_o);
 module qsq_lane_group #(
   parameter int unsigned Width      = qsq_pkg::GridWidth,
-  parameter int unsigned Lanes      = 8,   // lanes of this group
+  parameter int unsigned Lanes      = 8,   // lanes of this group (qsq_grid_row's GroupLanes, or fewer in its last group)
   parameter int unsigned AccWidth   = qsq_pkg::GridAccWidth,
   parameter int unsigned SumWidth   = 2 * Width + 3,  // the row's: 2W + clog2(the row's lanes)
   parameter bit          ExactLane  = 1'b0,

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "qsq/contract.hpp"
 #include "qsq/error.hpp"
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/flow/hash.hpp"
@@ -26,9 +27,24 @@ struct Param {
   std::string help;
 };
 
+// The presets of the contract (config/params.json): the one-row array's and the 2-D grid's.
+std::vector<std::string> preset_names() {
+  std::vector<std::string> n;
+  for (const auto& p : presets::kAll) n.emplace_back(p.name);
+  return n;
+}
+
+bool is_grid_preset(const std::string& name) {
+  for (const auto& p : presets::kAll)
+    if (name == p.name) return p.grid();
+  return false;
+}
+
 const std::map<std::string, Param>& params() {
   static const std::map<std::string, Param> p = {
-      {"preset", {Kind::choice, 0, 0, {"default", "small"}, "array parameters: default (W=8 N=8) or small (W=5 N=3) (--preset)"}},
+      {"preset", {Kind::choice, 0, 0, preset_names(),
+                  "parameter preset of config/params.json: the one-row array (default W=8 N=8, small W=5 N=3) or the "
+                  "2-D grid (grid-small, grid M=N=8, grid-large M=N=16) (--preset)"}},
       {"lanes", {Kind::integer, 1, 64, {}, "override the preset's lanes N (--lanes of synth and energy)"}},
       {"workload", {Kind::choice, 0, 0, {"random", "stationary", "real"}, "energy workload (--workload)"}},
       {"trace", {Kind::path, 0, 0, {}, "operand trace for workload real (--trace)"}},
@@ -49,8 +65,8 @@ const std::map<std::string, std::string>& not_yet() {
       {"width", "the commands take the operand width only through \"preset\""},
       {"code_bits", "the commands take the code width only through \"preset\""},
       {"codebook", "the energy flow has no codebook option (the codebook is chosen by `qsq quantize` of a network)"},
-      {"M", "the array is one row of N lanes: a 2-D M x N array is a later issue"},
-      {"rows", "the array is one row of N lanes: a 2-D M x N array is a later issue"},
+      {"M", "qsq energy takes the grid's rows only through \"preset\" (grid-small, grid, grid-large)"},
+      {"rows", "qsq energy takes the grid's rows only through \"preset\" (grid-small, grid, grid-large)"},
       {"N", "use \"lanes\""},
       {"quality", "every point measures every quality level"},
   };
@@ -121,6 +137,10 @@ json complete(const std::string& source, const std::string& at, json point) {
   const std::string wl = point["workload"].get<std::string>();
   if (wl == "real" && !point.contains("trace")) throw Error(where(source, at) + ": workload real needs key 'trace'");
   if (wl != "real" && point.contains("trace")) throw Error(where(source, at) + ": key 'trace' is only used with workload real");
+  // qsq energy refuses --lanes with a grid preset (the grid's shape is its preset's).
+  if (point.contains("lanes") && is_grid_preset(point["preset"].get<std::string>()))
+    throw Error(where(source, at) + ": key 'lanes' overrides the one-row array's presets only, not '" +
+                point["preset"].get<std::string>() + "' (qsq energy --lanes)");
   for (const char* k : {"data", "eval_limit"})
     if (point.contains(k) && !point.contains("network"))
       throw Error(where(source, at) + ": key '" + k + "' is only used with key 'network'");

@@ -195,14 +195,25 @@ class Checker {
       port(d, m, "res_rows_o", s.rows);
     } else if (o == "qsq_grid_row") {
       const int w = static_cast<int>(param(m, "Width"));
-      const long long lanes = param(m, "Lanes");
-      // Tree inputs: the lanes' pair rows (Qmax(W) each; one per lane when digit-serial, or one
-      // product), the row constant, the accumulator.
-      const bool serial = param(m, "Serial") != 0 && param(m, "ExactLane") == 0;
-      expect(m, "TreeInputs", param(m, "TreeInputs"),
-             exact_or(m, lanes + 1, serial ? lanes + 2 : lanes * c::qmax(w) + 2));
+      const long long lanes = param(m, "Lanes"), group = param(m, "GroupLanes");
+      // The row adds its constant and its accumulator once (the accumulator alone with exact
+      // products), in its first lane group; its lanes fill ceil(N / GroupLanes) groups.
+      expect(m, "SideInputs (row constant, accumulator)", param(m, "SideInputs"), exact_or(m, 1, 2));
+      expect(m, "Groups (ceil(Lanes / GroupLanes))", param(m, "Groups"), (lanes + group - 1) / group);
       expect(m, "Digits (the digit list of a serial lane, Qmax(W))", param(m, "Digits"), c::qmax(w));
       port(d, m, "res_o", param(m, "AccWidth"));
+    } else if (o == "qsq_lane_group") {
+      const int w = static_cast<int>(param(m, "Width"));
+      const long long lanes = param(m, "Lanes"), side = param(m, "SideInputs");
+      // Tree inputs: the group's pair rows (Qmax(W) per lane; one per lane when digit-serial, or one
+      // product), and in the row's first group the row constant and the accumulator.
+      const bool serial = param(m, "Serial") != 0 && param(m, "ExactLane") == 0;
+      const long long rows = exact_or(m, 1, serial ? 1 : c::qmax(w));
+      expect(m, "RowsPerLane", param(m, "RowsPerLane"), rows);
+      expect(m, "SideInputs (none, or the row's constant and accumulator)", side == 0 || side == exact_or(m, 1, 2), true);
+      expect(m, "TreeInputs", param(m, "TreeInputs"), lanes * rows + side);
+      port(d, m, "sum_o", param(m, "AccWidth"));
+      port(d, m, "carry_o", param(m, "AccWidth"));
     } else if (o == "qsq_digit_list") {
       const int w = static_cast<int>(param(m, "Width"));
       expect(m, "Digits (Qmax(W))", param(m, "Digits"), c::qmax(w));
@@ -323,7 +334,7 @@ int main(int argc, char* argv[]) {
     else if (top == "qsq_lane") need = exact ? std::vector<std::string>{"qsq_lane"}
                                              : std::vector<std::string>{"qsq_lane", "qsq_csd_recoder", "qsq_pp_rows"};
     else if (top == "qsq_grid") {
-      need = {"qsq_grid", "qsq_grid_row", "qsq_decoder"};
+      need = {"qsq_grid", "qsq_grid_row", "qsq_lane_group", "qsq_decoder"};
       if (!exact) {
         need.push_back("qsq_csd_recoder");
         if (serial) need.insert(need.end(), {"qsq_digit_list", "qsq_serial_lane"});

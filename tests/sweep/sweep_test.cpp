@@ -77,6 +77,22 @@ TEST(SweepSpec, BadSpecsGiveOneLineErrorsNamingTheKey) {
     EXPECT_EQ(error_of(bad).find('\n'), std::string::npos) << error_of(bad);
 }
 
+// Every preset of the contract is a point parameter, the 2-D grid's included; a grid's shape is its
+// preset's, so the one-row array's --lanes override is refused for it in one line.
+TEST(SweepSpec, GridPresetsAreAcceptedAndLanesStaysWithTheArray) {
+  const auto s = parse(R"({"name": "g", "grid": {"preset": ["grid-small", "grid", "grid-large", "small"]}})");
+  ASSERT_EQ(s.points.size(), 4u);
+  EXPECT_EQ(s.points[0].params["preset"], "grid-small");
+  EXPECT_EQ(s.points[2].params["preset"], "grid-large");
+  const std::string e = error_of(R"({"name": "x", "points": [{"preset": "grid", "lanes": 4}]})");
+  EXPECT_NE(e.find("points[0]: key 'lanes' overrides the one-row array's presets only, not 'grid'"), std::string::npos) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  EXPECT_NE(error_of(R"({"name": "x", "points": [{"preset": "grid", "rows": 4}]})").find("key 'rows' cannot be swept yet"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"name": "x", "points": [{"preset": "grid-huge"}]})").find("key 'preset' is 'grid-huge'"),
+            std::string::npos);
+}
+
 TEST(SweepSpec, TomlIsRefusedWithAReason) {
   const fs::path f = fs::temp_directory_path() / "qsq_sweep_test.toml";
   qsq::flow::write_file_atomic(f, "name = 'x'\n");

@@ -39,7 +39,7 @@ void add_synth(CLI::App& app) {
     double clock_ns = 10.0;
     bool no_fpga = false, no_pnr = false, quick = false;
     std::string work = "out/work/energy", liberty, preset = "default";
-    int lanes = 0;
+    int lanes = 0, rows = 0;
   };
   auto o = std::make_shared<Opt>();
   auto* cmd = add_report_command<Opt>(
@@ -53,8 +53,9 @@ void add_synth(CLI::App& app) {
         check_clock(x.clock_ns);
         const std::string lib = x.liberty.empty() ? qe::default_liberty() : x.liberty;
         qe::ArrayShape shape = shape_of(x.preset);
-        if (x.lanes > 0 && shape.grid()) throw Failure("--lanes overrides the one-row array's presets only");
+        if (x.rows > 0 && !shape.grid()) throw Failure("--rows overrides the grid presets only (qsq_array is one row)");
         if (x.lanes > 0) shape.lanes = x.lanes;
+        if (x.rows > 0) shape.rows = x.rows;
         return qe::synth_json(x.clock_ns, lib, x.work, !x.no_fpga, !(x.no_pnr || x.quick), x.quick, shape);
       },
       qe::synth_table);
@@ -67,6 +68,8 @@ void add_synth(CLI::App& app) {
       ->capture_default_str()->check(CLI::IsMember({"default", "small", "grid-small", "grid", "grid-large"}));
   cmd->add_option("--lanes", o->lanes, "override the preset's number of lanes N (as `qsq energy --lanes`; FPGA runs: default shape only)")
       ->check(CLI::Range(1, 64));
+  cmd->add_option("--rows", o->rows, "grid presets: override the number of filter rows M (with --lanes: any M x N grid)")
+      ->check(CLI::Range(qsq::limits::kRowsMin, qsq::limits::kRowsMax));
   cmd->add_flag("--no-fpga", o->no_fpga, "skip the iCE40 and Xilinx runs");
   cmd->add_flag("--no-pnr", o->no_pnr, "iCE40: synthesis counts only, no nextpnr fmax");
   cmd->add_flag("--quick", o->quick, "the array only, no FPGA place and route (CI)");
