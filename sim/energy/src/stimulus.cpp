@@ -30,6 +30,20 @@ WeightLoad random_load(const ArrayShape& s, std::mt19937_64& rng) {
 
 bool is_beat(const Transaction& t) { return std::holds_alternative<DotBeat>(t); }
 
+// The blocks of a stimulus and their levels: one per level ("q<q>p<p>") for the csd lanes; one
+// ("exact" or "bound") for the lanes whose result does not depend on the level.
+std::vector<std::pair<std::string, Quality>> stimulus_blocks(const ArrayShape& s, const std::vector<Quality>& levels,
+                                                             LaneKind lane) {
+  if (lane != LaneKind::csd) return {{lane == LaneKind::exact ? "exact" : "bound", Quality{max_digits(s.width), 0}}};
+  std::vector<std::pair<std::string, Quality>> b;
+  for (const auto& q : levels) {
+    std::ostringstream name;  // (not string +: GCC 12 warns falsely, -Wrestrict, on "q" + to_string)
+    name << 'q' << q.q << 'p' << q.p;
+    b.emplace_back(name.str(), q);
+  }
+  return b;
+}
+
 }  // namespace
 
 ArrayStream make_array_stream(const std::string& workload, const ArrayShape& s, std::uint64_t seed,
@@ -98,13 +112,8 @@ std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std
   std::ostringstream o;
   o << "qsq-stim 1 array\n# workload " << st.workload << " seed " << st.seed << "\n";
   o << "shape " << s.lanes << " " << s.width << " " << s.code_bits << " " << s.acc_width << "\n";
-  const bool one_block = lane != LaneKind::csd;
-  std::vector<Quality> lv = one_block ? std::vector<Quality>{Quality{max_digits(s.width), 0}} : levels;
-  for (const auto& q : lv) {
-    o << "block ";
-    if (one_block) o << (lane == LaneKind::exact ? "exact" : "bound");
-    else o << 'q' << q.q << 'p' << q.p;
-    o << "\n";
+  for (const auto& [name, q] : stimulus_blocks(s, levels, lane)) {
+    o << "block " << name << "\n";
     // The golden transaction model predicts every result (all-zero weights until the first load).
     ArrayModel array(s.width, s.lanes, s.code_bits, s.acc_width, lane);
     for (const auto& t : st.transactions) {
@@ -206,13 +215,8 @@ std::string grid_stimulus(const ArrayShape& s, const GridStream& st, const std::
   std::ostringstream o;
   o << "qsq-stim 1 grid\n# workload " << st.workload << " seed " << st.seed << "\n";
   o << "shape " << s.rows << " " << s.lanes << " " << s.width << " " << s.code_bits << " " << s.acc_width << "\n";
-  const bool one_block = lane != LaneKind::csd;
-  std::vector<Quality> lv = one_block ? std::vector<Quality>{Quality{max_digits(s.width), 0}} : levels;
-  for (const auto& q : lv) {
-    o << "block ";
-    if (one_block) o << (lane == LaneKind::exact ? "exact" : "bound");
-    else o << 'q' << q.q << 'p' << q.p;
-    o << "\n";
+  for (const auto& [name, q] : stimulus_blocks(s, levels, lane)) {
+    o << "block " << name << "\n";
     GridModel grid(s, lane);  // every result predicted by the golden model
     for (const auto& t : st.items) {
       if (const auto* g = std::get_if<GridLoad>(&t)) {
