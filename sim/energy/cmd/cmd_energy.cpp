@@ -229,6 +229,26 @@ std::string source_inputs(std::initializer_list<fs::path> dirs) {
   return key;
 }
 
+// The key of an energy stage: the liberty, the RTL, scripts and driver it reads, and the trace of
+// the net-trace stage it measures (its result's `trace_field`), when there is one.
+std::string energy_stage_key(const StageContext& ctx, const char* trace_field) {
+  const fs::path root = qe::source_root(), energy = qe::energy_source_dir();
+  std::string key = "liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
+                    source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
+  if (ctx.has_upstream("net-trace") && ctx.upstream("net-trace").contains(trace_field))
+    key += "trace " + hash_file(ctx.upstream("net-trace").at(trace_field).get<std::string>());
+  return key;
+}
+
+// An energy stage's result; a failed measurement fails the stage with its one-line error.
+nlohmann::json energy_stage_result(const qe::EnergyOptions& e) {
+  try {
+    return qe::run_energy(e).to_json();
+  } catch (const qsq::Error& ex) {
+    throw Failure(ex.what());
+  }
+}
+
 void add_stages() {
   const fs::path root = qe::source_root(), energy = qe::energy_source_dir();
   flow::add_stage({
@@ -256,12 +276,7 @@ void add_stages() {
       .after = {"net-trace"},
       .code = {"energy"},
       .tools = {"yosys", "verilator", "sta"},
-      .params = [=](const StageContext& ctx) {
-        std::string key = "delays sdf\nliberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
-                          source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
-        if (ctx.has_upstream("net-trace")) key += "trace " + hash_file(ctx.upstream("net-trace").at("trace").get<std::string>());
-        return key;
-      },
+      .params = [=](const StageContext& ctx) { return "delays sdf\n" + energy_stage_key(ctx, "trace"); },
       .run = [](StageContext& ctx) {
         qe::EnergyOptions e;
         e.work = ctx.out_dir / "work" / "energy";
@@ -273,11 +288,7 @@ void add_stages() {
         e.cycles = ctx.quick ? 1000 : 10000;
         e.saif_dir = ctx.work_dir / "saif";
         e.delays = qe::Delays::sdf;  // the figures a power engineer signs; zero delay is reported beside them
-        try {
-          return qe::run_energy(e).to_json();
-        } catch (const qsq::Error& ex) {
-          throw Failure(ex.what());
-        }
+        return energy_stage_result(e);
       },
       .markdown = [](const nlohmann::json& j, const StageContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
   // The 2-D grid (preset grid) on the grid trace of the net-trace stage: every conv layer of
@@ -290,13 +301,7 @@ void add_stages() {
       .after = {"net-trace"},
       .code = {"energy"},
       .tools = {"yosys", "verilator", "sta"},
-      .params = [=](const StageContext& ctx) {
-        std::string key = "liberty " + qe::default_liberty() + " " + hash_file(qe::default_liberty()) + "\n" +
-                          source_inputs({root / "rtl", energy / "scripts", energy / "driver"});
-        if (ctx.has_upstream("net-trace") && ctx.upstream("net-trace").contains("grid_trace"))
-          key += "trace " + hash_file(ctx.upstream("net-trace").at("grid_trace").get<std::string>());
-        return key;
-      },
+      .params = [=](const StageContext& ctx) { return energy_stage_key(ctx, "grid_trace"); },
       .run = [](StageContext& ctx) {
         qe::EnergyOptions e;
         e.work = ctx.out_dir / "work" / "energy";
@@ -312,11 +317,7 @@ void add_stages() {
           e.workload = "real";
           e.trace = ctx.upstream("net-trace").at("grid_trace").get<std::string>();
         }
-        try {
-          return qe::run_energy(e).to_json();
-        } catch (const qsq::Error& ex) {
-          throw Failure(ex.what());
-        }
+        return energy_stage_result(e);
       },
       .markdown = [](const nlohmann::json& j, const StageContext& ctx) { return qe::energy_markdown(j, ctx.out_dir); }});
 }
