@@ -496,8 +496,11 @@ void Reader::pad(const onnx::NodeProto& n) {
   only_attributes(n, {"mode", "pads", "value"});
   if (attr_string(n, "mode", "constant") != "constant") fail("only constant padding is supported");
   std::vector<std::int64_t> pads = attr_ints(n, "pads");  // opset < 11
-  if (const Const* c = optional_constant(n, 1, "pads"))
-    for (double v : c->values) pads.push_back(static_cast<std::int64_t>(v));
+  if (const Const* c = optional_constant(n, 1, "pads")) {
+    const auto ints = c->integers();
+    if (!ints) fail("the pads input must hold integers");
+    pads.insert(pads.end(), ints->begin(), ints->end());
+  }
   for (auto p : pads)
     if (p != 0) fail("a Pad other than all zeros is not supported (qsq pads only inside convolutions)");
 }

@@ -2,6 +2,7 @@
 #include "onnx_tensor.hpp"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "qsq/error.hpp"
@@ -36,6 +37,17 @@ void from_field(const Field& f, std::int64_t n, std::vector<double>& out, const 
 }  // namespace
 
 std::vector<float> Const::floats() const { return std::vector<float>(values.begin(), values.end()); }
+
+std::optional<std::vector<std::int64_t>> Const::integers() const {
+  constexpr double kBound = 4611686018427387904.0;  // 2^62
+  std::vector<std::int64_t> out;
+  out.reserve(values.size());
+  for (double v : values) {
+    if (!std::isfinite(v) || v != std::floor(v) || v < -kBound || v > kBound) return std::nullopt;
+    out.push_back(static_cast<std::int64_t>(v));
+  }
+  return out;
+}
 
 Const decode(const onnx::TensorProto& t, const std::string& what) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL || t.external_data_size() > 0)

@@ -6,6 +6,7 @@
 //   qsq::onnx_io::encode_float(c.dims, floats, "w", graph->add_initializer());
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct Const {
   std::vector<double> values;  // row-major
   std::int64_t size() const { return static_cast<std::int64_t>(values.size()); }
   std::vector<float> floats() const;
+  // The values as integers (shapes, indices, paddings), or nullopt when one is not a finite
+  // integer within +-2^62: casting such a double to int64 would be undefined behaviour.
+  std::optional<std::vector<std::int64_t>> integers() const;
 };
 
 // Reads FLOAT, DOUBLE, INT8/16/32/64, UINT8/16/32/64 and BOOL tensors, from raw_data or the typed

@@ -9,9 +9,9 @@ std::vector<std::int64_t> ints_of(const onnx::NodeProto& n, int i, const std::ma
                                   const ShapeChains::Fail& fail) {
   const auto it = i < n.input_size() ? consts.find(n.input(i)) : consts.end();
   if (it == consts.end()) fail("input " + std::to_string(i) + " must be a constant in a shape computation");
-  std::vector<std::int64_t> out;
-  for (double v : it->second.values) out.push_back(static_cast<std::int64_t>(v));
-  return out;
+  auto out = it->second.integers();
+  if (!out) fail("input " + std::to_string(i) + " of a shape computation must hold integers");
+  return *out;
 }
 
 std::int64_t attr_int(const onnx::NodeProto& n, const char* name, std::int64_t fallback) {

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 
 #include "onnx_graph.hpp"
@@ -202,6 +203,18 @@ TEST(OnnxResidual, RefusalsNameTheNodeAndTheOp) {
     rewire(node(g, "pad"), 1, "pads1");
   });
   EXPECT_NE(pad.find("node 'pad' (Pad): a Pad other than all zeros is not supported"), std::string::npos) << pad;
+  // Values a double cannot turn into an integer: refused in one line, not undefined behaviour.
+  const std::string huge_pad = edited([&](Graph& g) {
+    g.init("pads_f", {8}, {0, 0, 0, 0, 0, 0, 0, 1e30f});
+    rewire(node(g, "pad"), 1, "pads_f");
+  });
+  EXPECT_NE(huge_pad.find("node 'pad' (Pad): the pads input must hold integers"), std::string::npos) << huge_pad;
+  const std::string nan_index = edited([&](Graph& g) {
+    g.init("nan", {}, {std::numeric_limits<float>::quiet_NaN()});
+    rewire(node(g, "gather"), 1, "nan");
+  });
+  EXPECT_NE(nan_index.find("node 'gather' (Gather): input 1 of a shape computation must hold integers"), std::string::npos)
+      << nan_index;
   const std::string ceil = edited([&](Graph& g) { qsq::test::Node(&node(g, "avg")).i("ceil_mode", 1); });
   EXPECT_NE(ceil.find("node 'avg' (AveragePool): ceil_mode is not supported"), std::string::npos) << ceil;
   // A run-time shape other than N x features.
