@@ -4,7 +4,7 @@
 #   2. every ctest of the default build (unit, hw, net, energy, flow);
 #   3. the simulator-free unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (the Verilator/SystemC and libtorch parts are left out of that build);
-#   4. the libFuzzer targets of the .qsq and .npy readers, sharing a bounded time (QSQ_FUZZ_SECONDS, default 60);
+#   4. the libFuzzer targets of the .qsq and .npy readers and the ONNX importer, sharing a bounded time (QSQ_FUZZ_SECONDS, default 60);
 #   5. the README's main command in a fresh clone from a cold cache with relative paths, in quick
 #      mode (scripts/main-job-check.sh): every stage must be done.
 set -euo pipefail
@@ -25,7 +25,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --preset sanitize -L unit -j "$jobs" --timeout 900
 
 if [ -x fuzz/run.sh ]; then
-  step "fuzzing the .qsq and .npy readers (preset fuzz)"
+  step "fuzzing the .qsq and .npy readers and the ONNX importer (preset fuzz)"
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$jobs"
   fuzz/run.sh "${QSQ_FUZZ_SECONDS:-60}"
