@@ -166,6 +166,9 @@ void add_energy(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   cmd->add_option("--breakdown", o->e.breakdown, "add the N most expensive nets and per-class totals (JSON)")
       ->check(CLI::Range(0, 100000));
+  cmd->add_flag("--fanout-buffering", o->e.fanout_buffering,
+                "synthesize with ABC's fanout buffering and gate sizing to the clock (abc -D -constr), as a timing-driven "
+                "flow would; default off: unbuffered high-fanout nets (broadcasts, selects) have slews of several ns");
 }
 
 void add_compare(CLI::App& app) {

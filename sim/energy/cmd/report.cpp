@@ -211,7 +211,7 @@ std::string energy_table(const nlohmann::json& j) {
                               j["library"].get<std::string>(), j["clock_ns"].get<double>(),
                               grid && j["workload"] == "real" ? std::string("the whole trace per level")
                                                               : fmt::format("{} cycles per level", j["cycles_per_level"].get<std::uint64_t>()),
-                              simulation_name(j));
+                              simulation_name(j) + (j.value("fanout_buffering", false) ? ", fanout buffering" : ""));
   s += fmt::format("{:<14} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12} {:>8}", "level", "pJ/MAC", "ungated", "saving",
                    "internal", "switching", "clk+flops", "toggles/MAC", "MAC/cyc");
   if (t) s += fmt::format(" {:>11} {:>8}  {}", "zero-delay", "glitch", "glitch share by class");

@@ -286,7 +286,11 @@ EnergyReport run_energy(const EnergyOptions& given) {
   std::vector<std::vector<Measured>> res(static_cast<size_t>(variants));
   for (int v = 0; v < variants; ++v) {
     flow::progress("[energy] " + names[v] + ": synthesis");
-    const Design d = grid ? grid_variant(s, gate[v], lane[v], v == 5) : array_variant(s, gate[v], lane[v]);
+    Design d = grid ? grid_variant(s, gate[v], lane[v], v == 5) : array_variant(s, gate[v], lane[v]);
+    if (o.fanout_buffering) {
+      d.buffer_clock_ns = o.clock_ns;
+      d.label += " buffered";
+    }
     AsicResult a = synth_asic(d, o.work, r.library);
     r.areas.push_back(a);
     flow::progress("[energy] " + names[v] + ": gate-level simulation (" + o.workload + (o.delays == Delays::sdf ? ", zero delay and SDF-timed" : "") + ")");
@@ -331,6 +335,7 @@ nlohmann::json EnergyReport::to_json() const {
     j["design"] = "qsq_array";
   }
   j["delays"] = delays_name(options.delays);
+  j["fanout_buffering"] = options.fanout_buffering;
   if (options.delays == Delays::sdf) j["pulse_filter"] = pulse_filter_name(options.pulse_filter);
   j["caveats"] = caveats(options.delays, options.pulse_filter);
   auto b = baseline.to_json();

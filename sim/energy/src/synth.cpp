@@ -151,13 +151,25 @@ AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& 
   const bool grid = d.top == "qsq_grid";
   const std::string tmpl = read_file(scripts / (grid ? "asic_grid.ys.in" : "asic.ys.in"));
   const std::string latch_map = read_file(scripts / "latch_map.v");
-  const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty));
+  const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty) +
+                                           (d.buffer_clock_ns > 0 ? "\nbuffer " + std::to_string(d.buffer_clock_ns) : ""));
   const fs::path dir = flow::cached_dir(entry_dir(work, "asic", h), [&](const fs::path& tmp) {
-    const std::string ys = expand_template(
+    const std::string lib = ys_quote(flow::absolute_path(liberty).string());
+    std::string ys = expand_template(
         tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", grid ? chparam_sets(d) : chparams(d)},
-               {"LIB", ys_quote(flow::absolute_path(liberty).string())},
-               {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())},
+               {"LIB", lib}, {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())},
                {"STAT", ys_quote((tmp / "stat.txt").string())}, {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
+    if (d.buffer_clock_ns > 0) {
+      // ABC's constraints: what drives the inputs and what the outputs drive (a BUFX2, about one
+      // BUFX2 input); -D is the delay target in ps that buffer, upsize and dnsize work to. The
+      // scripts stay as they are, so the unbuffered netlists keep their cache keys.
+      write_file_atomic(tmp / "abc.constr", "set_driving_cell BUFX2\nset_load 0.01\n");
+      const std::string plain = "\nabc -liberty " + lib + "\n";
+      const size_t at = ys.find(plain);
+      if (at == std::string::npos) throw Error("synthesis script of " + d.label + " has no `abc -liberty` line to buffer");
+      ys.replace(at, plain.size(), "\nabc -liberty " + lib + " -D " + std::to_string(std::lround(d.buffer_clock_ns * 1000.0)) +
+                                       " -constr " + ys_quote((tmp / "abc.constr").string()) + "\n");
+    }
     write_file_atomic(tmp / "synth.ys", ys);
     run_tool("yosys -q -s " + shell_quote((tmp / "synth.ys").string()), tmp / "yosys.log", "yosys synthesis of " + d.label);
   });

@@ -110,6 +110,7 @@ struct EnergyOptions {
   PulseFilter pulse_filter = PulseFilter::inertial;  // of the timed simulation
   ArrayShape shape;
   int breakdown = 0;            // > 0: per-net evidence (this many top nets) for q_mid and the baseline
+  bool fanout_buffering = false; // synthesize every variant with ABC's buffering and sizing to clock_ns (Design::buffer_clock_ns)
 };
 
 struct LevelEnergy {

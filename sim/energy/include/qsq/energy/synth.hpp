@@ -26,6 +26,10 @@ struct Design {
   std::vector<fs::path> sources;              // read in order
   std::map<std::string, std::string> params;  // top-level parameter overrides
   std::string clock_port = "clk_i";
+  // > 0: ABC buffers high-fanout nets and sizes gates for this clock period (`abc -D -constr`:
+  // buffer, upsize, dnsize), as a timing-driven flow would; 0: plain mapping, no buffers (nets
+  // with a large fanout then have slews of several ns, which inflates their loads' internal energy).
+  double buffer_clock_ns = 0;
 };
 
 // The files of an RTL file list rtl/<name>.f (generated with the hardware contract by
