@@ -9,7 +9,9 @@
 // constant, written into that row's load-only clock-gated weight bank, and the load's row mask
 // (rows that hold a filter) into the rows-on register. Rows that are off are clock-gated off.
 // Activations: one activation bank per column behind its own clock gate, loaded only for a
-// non-zero activation, and isolated once per column by the beat's zero flag, for all M rows.
+// non-zero activation (one gate for all M rows), so a zero activation leaves the broadcast column
+// and every multiplier input behind it still; each lane isolates its own partial products with
+// the beat's zero flag (as qsq_array's lanes do), not its inputs.
 // Clock gates: load bank, rows-on, beat bank, N column banks, result-rows bank, and per row its
 // weight bank, Slots accumulators and result bank: N + 4 + M * (Slots + 2). GateEn = 0: the gates
 // pass the clock and the banks use enables (identical results). ExactLane / BoundLane: as in
@@ -204,15 +206,15 @@ module qsq_grid #(
     .clk_i(clk_i), .rst_ni(rst_ni), .en_i(act_fire), .d_i({act_slot_i, act_first_i, act_last_i, zero_d}),
     .q_o({slot_q, first_q, s1_last_q, zero_q}));
 
-  // A zero activation leaves its column bank (and every row behind it) still: the bank loads
-  // only non-zero activations, and the zero flag isolates the column once for all M rows.
+  // A zero activation leaves its column bank, the broadcast column and every multiplier input
+  // behind it still: the bank loads only non-zero activations and keeps the last one; the rows'
+  // lanes take the zero flag (nz_i) and isolate their products. Masking the column here instead
+  // would swing every row's multiplier inputs to 0 and back around each zero activation.
   logic [Lanes*Width-1:0] a_col;
   for (genvar i = 0; i < Lanes; i++) begin : gen_col
-    logic [Width-1:0] a_q;
     qsq_gated_reg #(.Width(Width), .GateEn(GateEn)) u_act_bank (
       .clk_i(clk_i), .rst_ni(rst_ni), .en_i(act_fire && !zero_d[i]), .d_i(act_data_i[i*Width +: Width]),
-      .q_o(a_q));
-    assign a_col[i*Width +: Width] = a_q & {Width{!zero_q[i]}};
+      .q_o(a_col[i*Width +: Width]));
   end
 
   // ---- the rows ------------------------------------------------------------------------------------

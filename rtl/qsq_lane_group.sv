@@ -30,9 +30,9 @@ module qsq_lane_group #(
 ) (
   input  logic [Lanes*LaneWBits-1:0] wbank_i,  // the group's lanes of the row's weight bank
   input  logic                       on_i,     // the row holds a filter
-  input  logic [Lanes*Width-1:0]     a_i,      // the group's column activations (0 where the activation is 0)
+  input  logic [Lanes*Width-1:0]     a_i,      // the group's column banks (held over a zero activation)
   input  logic [StepBits-1:0]        step_i,   // Serial: the beat's step
-  input  logic [Lanes-1:0]           nz_i,     // Serial: the group's columns whose activation is not 0
+  input  logic [Lanes-1:0]           nz_i,     // the group's columns whose activation is not 0; the others are isolated
   input  logic [SideW-1:0]           side_i,   // SideInputs operands (unused when SideInputs = 0)
   output logic                       more_o,   // Serial: a lane of the group has a digit in the next step
   output logic [AccWidth-1:0]        sum_o,
@@ -52,11 +52,13 @@ module qsq_lane_group #(
   if (!Serial || ExactLane) begin : gen_not_serial
     assign more_o = 1'b0;
     logic unused_serial;
-    assign unused_serial = ^{step_i, nz_i};
+    assign unused_serial = ^step_i;
   end
 
   if (ExactLane) begin : gen_exact
     for (genvar i = 0; i < Lanes; i++) begin : gen_lane
+      // A row that is off holds its multipliers' inputs at 0; a zero activation isolates the
+      // product (after the multiplier, as qsq_array_lane), so the multiplier keeps its inputs.
       logic signed [Width-1:0]   a_iso;
       logic signed [2*Width-1:0] prod;
       assign a_iso = on_i ? a_i[i*Width +: Width] : '0;
@@ -65,7 +67,7 @@ module qsq_lane_group #(
       end else begin : gen_mul
         assign prod = a_iso * $signed(wbank_i[i*Width +: Width]);
       end
-      assign ops[i*AccWidth +: AccWidth] = AccWidth'(prod);  // sign-extended (or wrapped) to AccW
+      assign ops[i*AccWidth +: AccWidth] = nz_i[i] ? AccWidth'(prod) : '0;  // sign-extended (or wrapped) to AccW
     end
   end else if (Serial) begin : gen_serial
     // Step k: every lane's k-th kept digit.
@@ -75,8 +77,10 @@ module qsq_lane_group #(
       logic [Digits*PosBits-1:0] at;
       logic [SumWidth-1:0]       row;
       assign {at, neg, valid} = wbank_i[i*LaneWBits +: LaneWBits];
+      // A zero activation enters as 0 (the lane's row then rests where the step constant expects
+      // it); en_i would also drop the digit's sign and break the constant.
       qsq_serial_lane #(.Width(Width), .SumWidth(SumWidth)) u_lane (
-        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .valid_i(valid[step_i]), .neg_i(neg[step_i]),
+        .a_i(a_i[i*Width +: Width] & {Width{nz_i[i]}}), .en_i(on_i), .valid_i(valid[step_i]), .neg_i(neg[step_i]),
         .at_i(at[step_i*PosBits +: PosBits]), .row_o(row));
       if (SumWidth > AccWidth) begin : gen_wrap
         assign ops[i*AccWidth +: AccWidth] = row[AccWidth-1:0];
@@ -99,7 +103,7 @@ module qsq_lane_group #(
     logic [Lanes*RowsPerLane*SumWidth-1:0] lane_rows;
     for (genvar i = 0; i < Lanes; i++) begin : gen_lane
       qsq_pp_rows #(.Width(Width), .SumWidth(SumWidth)) u_rows (
-        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .pos_i(wbank_i[i*LaneWBits +: Width]),
+        .a_i(a_i[i*Width +: Width]), .en_i(on_i && nz_i[i]), .pos_i(wbank_i[i*LaneWBits +: Width]),
         .neg_i(wbank_i[i*LaneWBits + Width +: Width]),
         .rows_o(lane_rows[i*RowsPerLane*SumWidth +: RowsPerLane*SumWidth]));
       for (genvar k = 0; k < RowsPerLane; k++) begin : gen_pair

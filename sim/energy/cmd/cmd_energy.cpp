@@ -168,7 +168,7 @@ void add_energy(CLI::App& app) {
       ->check(CLI::Range(0, 100000));
   cmd->add_flag("--fanout-buffering", o->e.fanout_buffering,
                 "synthesize with ABC's fanout buffering and gate sizing to the clock (abc -D -constr), as a timing-driven "
-                "flow would; default off: unbuffered high-fanout nets (broadcasts, selects) have slews of several ns");
+                "flow would; default off: unbuffered high-fanout nets (broadcasts, selects) have slews of several ns; needs --delays zero");
 }
 
 void add_compare(CLI::App& app) {

@@ -151,14 +151,28 @@ AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& 
   const bool grid = d.top == "qsq_grid";
   const std::string tmpl = read_file(scripts / (grid ? "asic_grid.ys.in" : "asic.ys.in"));
   const std::string latch_map = read_file(scripts / "latch_map.v");
+  // Grids wider than 16 lanes also keep the CSD recoder as a module: with N = 32 recoders
+  // flattened into the top, abc did not finish the top in our runs; kept, abc maps one recoder
+  // and 32 x 32 synthesizes (about 16 minutes on the 2-core machine). Narrower grids keep the
+  // script as it is, and with it their netlists and cache keys.
+  const auto lanes_param = d.params.find("Lanes");
+  const bool keep_recoder = grid && lanes_param != d.params.end() && std::stoi(lanes_param->second) > 16;
+  const std::string keep_line = "setattr -mod -set keep_hierarchy 1 *qsq_grid_row* *qsq_lane_group*\n";
+  if (keep_recoder && tmpl.find(keep_line) == std::string::npos)
+    throw Error("asic_grid.ys.in has no keep_hierarchy line for the rows and lane groups");
   const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty) +
-                                           (d.buffer_clock_ns > 0 ? "\nbuffer " + std::to_string(d.buffer_clock_ns) : ""));
+                                           (d.buffer_clock_ns > 0 ? "\nbuffer " + std::to_string(d.buffer_clock_ns) : "") +
+                                           (keep_recoder ? "\nkeep qsq_csd_recoder" : ""));
   const fs::path dir = flow::cached_dir(entry_dir(work, "asic", h), [&](const fs::path& tmp) {
     const std::string lib = ys_quote(flow::absolute_path(liberty).string());
     std::string ys = expand_template(
         tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", grid ? chparam_sets(d) : chparams(d)},
                {"LIB", lib}, {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())},
                {"STAT", ys_quote((tmp / "stat.txt").string())}, {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
+    if (keep_recoder) {
+      const size_t at = ys.find(keep_line);
+      ys.replace(at, keep_line.size(), keep_line.substr(0, keep_line.size() - 1) + " *qsq_csd_recoder*\n");
+    }
     if (d.buffer_clock_ns > 0) {
       // ABC's constraints: what drives the inputs and what the outputs drive (a BUFX2, about one
       // BUFX2 input); -D is the delay target in ps that buffer, upsize and dnsize work to. The
