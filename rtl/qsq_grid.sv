@@ -9,9 +9,10 @@
 // constant, written into that row's load-only clock-gated weight bank, and the load's row mask
 // (rows that hold a filter) into the rows-on register. Rows that are off are clock-gated off.
 // Activations: one activation bank per column behind its own clock gate, loaded only for a
-// non-zero activation (one gate for all M rows), so a zero activation leaves the broadcast column
-// and every multiplier input behind it still; each lane isolates its own partial products with
-// the beat's zero flag (as qsq_array's lanes do), not its inputs.
+// non-zero activation (one gate for all M rows). Each lane kind isolates a zero activation where
+// that costs least (measured, docs/hardware.md): the CSD and digit-serial rows read the column
+// masked once for all M rows (a & !zero); the exact lanes of the baseline read the held column and
+// isolate their products after the multiplier (as qsq_array's exact lanes).
 // Clock gates: load bank, rows-on, beat bank, N column banks, result-rows bank, and per row its
 // weight bank, Slots accumulators and result bank: N + 4 + M * (Slots + 2). GateEn = 0: the gates
 // pass the clock and the banks use enables (identical results). ExactLane / BoundLane: as in
@@ -206,15 +207,21 @@ module qsq_grid #(
     .clk_i(clk_i), .rst_ni(rst_ni), .en_i(act_fire), .d_i({act_slot_i, act_first_i, act_last_i, zero_d}),
     .q_o({slot_q, first_q, s1_last_q, zero_q}));
 
-  // A zero activation leaves its column bank, the broadcast column and every multiplier input
-  // behind it still: the bank loads only non-zero activations and keeps the last one; the rows'
-  // lanes take the zero flag (nz_i) and isolate their products. Masking the column here instead
-  // would swing every row's multiplier inputs to 0 and back around each zero activation.
+  // The bank loads only non-zero activations and keeps the last one. CSD and digit-serial rows
+  // get the column masked here, once for all M rows (their rows are one gate deep, so a swing to 0
+  // costs little, and per-lane isolation measured 3 to 6 % worse SDF-timed); exact lanes get the
+  // held value, so their multipliers' inputs stay still, and isolate their products (nz_i).
   logic [Lanes*Width-1:0] a_col;
   for (genvar i = 0; i < Lanes; i++) begin : gen_col
+    logic [Width-1:0] a_q;
     qsq_gated_reg #(.Width(Width), .GateEn(GateEn)) u_act_bank (
       .clk_i(clk_i), .rst_ni(rst_ni), .en_i(act_fire && !zero_d[i]), .d_i(act_data_i[i*Width +: Width]),
-      .q_o(a_col[i*Width +: Width]));
+      .q_o(a_q));
+    if (ExactLane) begin : gen_held
+      assign a_col[i*Width +: Width] = a_q;
+    end else begin : gen_masked
+      assign a_col[i*Width +: Width] = a_q & {Width{!zero_q[i]}};
+    end
   end
 
   // ---- the rows ------------------------------------------------------------------------------------

@@ -45,13 +45,13 @@ module qsq_grid_row #(
   input  logic                     wld_i,       // write the weight bank (this row's load, one cycle after acceptance)
   input  logic [WBankBits-1:0]     wbank_d_i,   // per lane {neg, pos} (or the weight), then the row constant
   input  logic                     on_i,        // the row holds a filter
-  input  logic [Lanes*Width-1:0]   a_i,         // the column banks (a zero activation leaves the last non-zero one)
+  input  logic [Lanes*Width-1:0]   a_i,         // the columns (CSD, serial: 0 for a zero activation; exact: held)
   input  logic [SlotBits-1:0]      slot_i,
   input  logic                     first_i,     // the slot starts from 0
   input  logic                     acc_we_i,    // a non-last beat leaves S1: write its slot
   input  logic                     res_we_i,    // a last beat leaves S1: write the result bank
   input  logic [StepBits-1:0]      step_i,      // Serial: the beat's step (the digit entry of every lane)
-  input  logic [Lanes-1:0]         nz_i,        // the columns whose activation is not 0 (the lanes isolate the others)
+  input  logic [Lanes-1:0]         nz_i,        // the columns whose activation is not 0 (exact lanes isolate the others; serial: steps)
   output logic                     more_o,      // Serial: a lane of this row has a digit in the next step
   output logic [AccWidth-1:0]      res_o
 );

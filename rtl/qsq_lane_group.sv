@@ -30,9 +30,9 @@ module qsq_lane_group #(
 ) (
   input  logic [Lanes*LaneWBits-1:0] wbank_i,  // the group's lanes of the row's weight bank
   input  logic                       on_i,     // the row holds a filter
-  input  logic [Lanes*Width-1:0]     a_i,      // the group's column banks (held over a zero activation)
+  input  logic [Lanes*Width-1:0]     a_i,      // the group's columns (CSD, serial: 0 for a zero activation; exact: held)
   input  logic [StepBits-1:0]        step_i,   // Serial: the beat's step
-  input  logic [Lanes-1:0]           nz_i,     // the group's columns whose activation is not 0; the others are isolated
+  input  logic [Lanes-1:0]           nz_i,     // the group's columns whose activation is not 0 (exact lanes isolate the others)
   input  logic [SideW-1:0]           side_i,   // SideInputs operands (unused when SideInputs = 0)
   output logic                       more_o,   // Serial: a lane of the group has a digit in the next step
   output logic [AccWidth-1:0]        sum_o,
@@ -52,7 +52,7 @@ module qsq_lane_group #(
   if (!Serial || ExactLane) begin : gen_not_serial
     assign more_o = 1'b0;
     logic unused_serial;
-    assign unused_serial = ^step_i;
+    assign unused_serial = ^{step_i, nz_i};  // nz_i: used by exact lanes only (CSD rows get masked columns)
   end
 
   if (ExactLane) begin : gen_exact
@@ -77,10 +77,8 @@ module qsq_lane_group #(
       logic [Digits*PosBits-1:0] at;
       logic [SumWidth-1:0]       row;
       assign {at, neg, valid} = wbank_i[i*LaneWBits +: LaneWBits];
-      // A zero activation enters as 0 (the lane's row then rests where the step constant expects
-      // it); en_i would also drop the digit's sign and break the constant.
       qsq_serial_lane #(.Width(Width), .SumWidth(SumWidth)) u_lane (
-        .a_i(a_i[i*Width +: Width] & {Width{nz_i[i]}}), .en_i(on_i), .valid_i(valid[step_i]), .neg_i(neg[step_i]),
+        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .valid_i(valid[step_i]), .neg_i(neg[step_i]),
         .at_i(at[step_i*PosBits +: PosBits]), .row_o(row));
       if (SumWidth > AccWidth) begin : gen_wrap
         assign ops[i*AccWidth +: AccWidth] = row[AccWidth-1:0];
@@ -103,7 +101,7 @@ module qsq_lane_group #(
     logic [Lanes*RowsPerLane*SumWidth-1:0] lane_rows;
     for (genvar i = 0; i < Lanes; i++) begin : gen_lane
       qsq_pp_rows #(.Width(Width), .SumWidth(SumWidth)) u_rows (
-        .a_i(a_i[i*Width +: Width]), .en_i(on_i && nz_i[i]), .pos_i(wbank_i[i*LaneWBits +: Width]),
+        .a_i(a_i[i*Width +: Width]), .en_i(on_i), .pos_i(wbank_i[i*LaneWBits +: Width]),
         .neg_i(wbank_i[i*LaneWBits + Width +: Width]),
         .rows_o(lane_rows[i*RowsPerLane*SumWidth +: RowsPerLane*SumWidth]));
       for (genvar k = 0; k < RowsPerLane; k++) begin : gen_pair
