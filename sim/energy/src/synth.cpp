@@ -153,37 +153,29 @@ AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& 
   const std::string latch_map = read_file(scripts / "latch_map.v");
   // Grids wider than 16 lanes also keep the CSD recoder as a module: with N = 32 recoders
   // flattened into the top, abc did not finish the top in our runs; kept, abc maps one recoder
-  // and 32 x 32 synthesizes (about 16 minutes on the 2-core machine). Narrower grids keep the
-  // script as it is, and with it their netlists and cache keys.
+  // and 32 x 32 synthesizes (about 13 minutes on the 2-core machine).
   const auto lanes_param = d.params.find("Lanes");
   const bool keep_recoder = grid && lanes_param != d.params.end() && std::stoi(lanes_param->second) > 16;
-  const std::string keep_line = "setattr -mod -set keep_hierarchy 1 *qsq_grid_row* *qsq_lane_group*\n";
-  if (keep_recoder && tmpl.find(keep_line) == std::string::npos)
-    throw Error("asic_grid.ys.in has no keep_hierarchy line for the rows and lane groups");
-  const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty) +
-                                           (d.buffer_clock_ns > 0 ? "\nbuffer " + std::to_string(d.buffer_clock_ns) : "") +
-                                           (keep_recoder ? "\nkeep qsq_csd_recoder" : ""));
+  const std::string keep_more = keep_recoder ? " *qsq_csd_recoder*" : "";
+  // --fanout-buffering: ABC's delay target in ps, which buffer, upsize and dnsize work to, and its
+  // constraints: a BUFX2 drives the inputs, the outputs drive about one BUFX2 input.
+  const long buffer_ps = d.buffer_clock_ns > 0 ? std::lround(d.buffer_clock_ns * 1000.0) : 0;
+  const std::string abc_constr = "set_driving_cell BUFX2\nset_load 0.01\n";
+  // The key holds every placeholder value that is not a path of this run.
+  const std::string h = design_hash(d, tmpl + latch_map + liberty + flow::hash_file(liberty) + "\nkeep:" + keep_more +
+                                           (buffer_ps > 0 ? "\nabc -D " + std::to_string(buffer_ps) + "\n" + abc_constr : ""));
   const fs::path dir = flow::cached_dir(entry_dir(work, "asic", h), [&](const fs::path& tmp) {
-    const std::string lib = ys_quote(flow::absolute_path(liberty).string());
-    std::string ys = expand_template(
+    std::string abc_timing;
+    if (buffer_ps > 0) {
+      write_file_atomic(tmp / "abc.constr", abc_constr);
+      abc_timing = " -D " + std::to_string(buffer_ps) + " -constr " + ys_quote((tmp / "abc.constr").string());
+    }
+    const std::string ys = expand_template(
         tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", grid ? chparam_sets(d) : chparams(d)},
-               {"LIB", lib}, {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())},
-               {"STAT", ys_quote((tmp / "stat.txt").string())}, {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
-    if (keep_recoder) {
-      const size_t at = ys.find(keep_line);
-      ys.replace(at, keep_line.size(), keep_line.substr(0, keep_line.size() - 1) + " *qsq_csd_recoder*\n");
-    }
-    if (d.buffer_clock_ns > 0) {
-      // ABC's constraints: what drives the inputs and what the outputs drive (a BUFX2, about one
-      // BUFX2 input); -D is the delay target in ps that buffer, upsize and dnsize work to. The
-      // scripts stay as they are, so the unbuffered netlists keep their cache keys.
-      write_file_atomic(tmp / "abc.constr", "set_driving_cell BUFX2\nset_load 0.01\n");
-      const std::string plain = "\nabc -liberty " + lib + "\n";
-      const size_t at = ys.find(plain);
-      if (at == std::string::npos) throw Error("synthesis script of " + d.label + " has no `abc -liberty` line to buffer");
-      ys.replace(at, plain.size(), "\nabc -liberty " + lib + " -D " + std::to_string(std::lround(d.buffer_clock_ns * 1000.0)) +
-                                       " -constr " + ys_quote((tmp / "abc.constr").string()) + "\n");
-    }
+               {"LIB", ys_quote(flow::absolute_path(liberty).string())},
+               {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())}, {"KEEP_MORE", keep_more},
+               {"ABC_TIMING", abc_timing}, {"STAT", ys_quote((tmp / "stat.txt").string())},
+               {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
     write_file_atomic(tmp / "synth.ys", ys);
     run_tool("yosys -q -s " + shell_quote((tmp / "synth.ys").string()), tmp / "yosys.log", "yosys synthesis of " + d.label);
   });
