@@ -81,12 +81,14 @@ module qsq_grid_row #(
   logic [AccWidth-1:0] acc_in;
   assign acc_in = (first_i || !on_i) ? '0 : acc_sel;
 
-  // ---- the row constant (CSD: the chunk's; Serial: the step's, summed over the lanes at load time)
-  // ---- and the accumulator: group 0 adds them to its lanes' rows -------------------------------
-  localparam int unsigned SideInputs = ExactLane ? 1 : 2;
-  logic [SideInputs*AccWidth-1:0] side;
+  // ---- the row constant (CSD: the chunk's; Serial: the step's, summed over the lanes at load time):
+  // ---- group 0 adds it to its lanes' rows ------------------------------------------------------
+  localparam int unsigned SideInputs = ExactLane ? 0 : 1;
+  logic [AccWidth-1:0] side;
   if (ExactLane) begin : gen_side_exact
-    assign side = acc_in;
+    assign side = '0;   // exact lanes: no constant, group 0 takes no side operand
+    logic unused_side;
+    assign unused_side = ^side;
   end else begin : gen_side_const
     // The constant is a negative number that fits SumWidth bits: sign-extend it to AccW, or, when
     // AccW is narrower, keep its low bits (everything wraps modulo 2^AccW anyway).
@@ -97,11 +99,11 @@ module qsq_grid_row #(
       assign row_const = wbank_q[Lanes*LaneWBits +: SumWidth];
     end
     if (SumWidth > AccWidth) begin : gen_const_wrap
-      assign side = {acc_in, row_const[AccWidth-1:0]};
+      assign side = row_const[AccWidth-1:0];
       logic unused_const_high;
       assign unused_const_high = ^row_const[SumWidth-1:AccWidth];
     end else begin : gen_const_sext
-      assign side = {acc_in, AccWidth'(row_const)};
+      assign side = AccWidth'(row_const);
     end
   end
 
@@ -114,8 +116,8 @@ module qsq_grid_row #(
     localparam int unsigned First = g * GroupLanes;
     localparam int unsigned GLanes = (Lanes - First < GroupLanes) ? Lanes - First : GroupLanes;
     localparam int unsigned GSide = g == 0 ? SideInputs : 0;
-    logic [(GSide > 0 ? GSide * AccWidth : 1)-1:0] g_side;
-    if (g == 0) begin : gen_side
+    logic [(GSide > 0 ? AccWidth : 1)-1:0] g_side;
+    if (GSide > 0) begin : gen_side
       assign g_side = side;
     end else begin : gen_no_side
       assign g_side = 1'b0;
@@ -136,9 +138,12 @@ module qsq_grid_row #(
     assign unused_more = ^group_more;
   end
 
+  // The accumulator joins after the lane groups, in the last carry-save level before the adder: it
+  // changes on every beat (the next slot), and entering there it passes one full adder per bit
+  // instead of a group's whole tree (shorter path from the slot select, fewer glitching levels).
   logic [AccWidth-1:0] tree_sum, tree_carry;
-  qsq_csa_tree #(.Width(AccWidth), .Inputs(2 * Groups)) u_tree (
-    .ops_i(group_ops), .sum_o(tree_sum), .carry_o(tree_carry));
+  qsq_csa_tree #(.Width(AccWidth), .Inputs(2 * Groups + 1)) u_tree (
+    .ops_i({acc_in, group_ops}), .sum_o(tree_sum), .carry_o(tree_carry));
   assign res_d = tree_sum + tree_carry;
 
   qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_result_bank (
