@@ -14,7 +14,7 @@
 // group 0 also the constant and the accumulator, to a sum and a carry; the row adds the groups).
 // Usage:
 //   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19), .GroupLanes(8)) u_row (
-//     .clk_i, .rst_ni, .wld_i, .wbank_d_i, .on_i, .a_i, .slot_i, .first_i, .acc_we_i, .res_we_i, .res_o);
+//     .clk_i, .rst_ni, .wld_i, .wbank_d_i, .on_i, .a_i, .slot_oh_i, .first_i, .acc_we_i, .res_we_i, .res_o);
 module qsq_grid_row #(
   parameter int unsigned Width     = qsq_pkg::GridWidth,
   parameter int unsigned Lanes     = qsq_pkg::GridLanes,
@@ -37,8 +37,7 @@ module qsq_grid_row #(
   localparam int unsigned StepBits  = Digits > 1 ? $clog2(Digits) : 1,
   // Serial: per lane the digit list {at, neg, valid}, then one row constant per step.
   localparam int unsigned LaneWBits = ExactLane ? Width : Serial ? Digits * (2 + PosBits) : 2 * Width,
-  localparam int unsigned WBankBits = Lanes * LaneWBits + (ExactLane ? 0 : Serial ? Digits * SumWidth : SumWidth),
-  localparam int unsigned SlotBits  = Slots > 1 ? $clog2(Slots) : 1
+  localparam int unsigned WBankBits = Lanes * LaneWBits + (ExactLane ? 0 : Serial ? Digits * SumWidth : SumWidth)
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -46,7 +45,7 @@ module qsq_grid_row #(
   input  logic [WBankBits-1:0]     wbank_d_i,   // per lane {neg, pos} (or the weight), then the row constant
   input  logic                     on_i,        // the row holds a filter
   input  logic [Lanes*Width-1:0]   a_i,         // the columns (CSD, serial: 0 for a zero activation; exact: held)
-  input  logic [SlotBits-1:0]      slot_i,
+  input  logic [Slots-1:0]         slot_oh_i,   // the beat's slot, one-hot
   input  logic                     first_i,     // the slot starts from 0
   input  logic                     acc_we_i,    // a non-last beat leaves S1: write its slot
   input  logic                     res_we_i,    // a last beat leaves S1: write the result bank
@@ -60,29 +59,36 @@ module qsq_grid_row #(
     .clk_i(clk_i), .rst_ni(rst_ni), .en_i(wld_i), .d_i(wbank_d_i), .q_o(wbank_q));
 
   // ---- the in-place accumulators: one bank per slot, clocked only when its slot is written ------
+  // The slot arrives one-hot and is read through an AND-OR multiplexer. Successive beats name
+  // successive slots, so a binary select's low bit would toggle every beat into the select input
+  // of every multiplexer cell (Slots - 1 per accumulator bit); one-hot, two select lines change per
+  // beat and each drives one AND gate per bit.
   logic [AccWidth-1:0]       res_d;   // the beat's value: acc_in + the row's dot product
   logic [Slots*AccWidth-1:0] acc_q;
+  logic [AccWidth-1:0]       acc_sel;
+  always_comb begin
+    acc_sel = '0;
+    for (int unsigned k = 0; k < Slots; k++) begin
+      acc_sel |= acc_q[k*AccWidth +: AccWidth] & {AccWidth{slot_oh_i[k]}};
+    end
+  end
   for (genvar k = 0; k < Slots; k++) begin : gen_slot
     qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_acc_bank (
-      .clk_i(clk_i), .rst_ni(rst_ni), .en_i(acc_we_i && on_i && slot_i == SlotBits'(k)),
+      .clk_i(clk_i), .rst_ni(rst_ni), .en_i(acc_we_i && on_i && slot_oh_i[k]),
       .d_i(res_d), .q_o(acc_q[k*AccWidth +: AccWidth]));
   end
-  // A first beat (or a row that is off) starts from 0 and leaves the slot multiplexer's output still.
+  // A first beat (or a row that is off) starts from 0.
   logic [AccWidth-1:0] acc_in;
-  if (Slots > 1) begin : gen_acc_mux
-    assign acc_in = (first_i || !on_i) ? '0 : acc_q[slot_i*AccWidth +: AccWidth];
-  end else begin : gen_acc_one
-    assign acc_in = (first_i || !on_i) ? '0 : acc_q;
-    logic unused_slot;
-    assign unused_slot = ^slot_i;
-  end
+  assign acc_in = (first_i || !on_i) ? '0 : acc_sel;
 
-  // ---- the row constant (CSD: the chunk's; Serial: the step's, summed over the lanes at load time)
-  // ---- and the accumulator: group 0 adds them to its lanes' rows -------------------------------
-  localparam int unsigned SideInputs = ExactLane ? 1 : 2;
-  logic [SideInputs*AccWidth-1:0] side;
+  // ---- the row constant (CSD: the chunk's; Serial: the step's, summed over the lanes at load time):
+  // ---- group 0 adds it to its lanes' rows ------------------------------------------------------
+  localparam int unsigned SideInputs = ExactLane ? 0 : 1;
+  logic [AccWidth-1:0] side;
   if (ExactLane) begin : gen_side_exact
-    assign side = acc_in;
+    assign side = '0;   // exact lanes: no constant, group 0 takes no side operand
+    logic unused_side;
+    assign unused_side = ^side;
   end else begin : gen_side_const
     // The constant is a negative number that fits SumWidth bits: sign-extend it to AccW, or, when
     // AccW is narrower, keep its low bits (everything wraps modulo 2^AccW anyway).
@@ -93,11 +99,11 @@ module qsq_grid_row #(
       assign row_const = wbank_q[Lanes*LaneWBits +: SumWidth];
     end
     if (SumWidth > AccWidth) begin : gen_const_wrap
-      assign side = {acc_in, row_const[AccWidth-1:0]};
+      assign side = row_const[AccWidth-1:0];
       logic unused_const_high;
       assign unused_const_high = ^row_const[SumWidth-1:AccWidth];
     end else begin : gen_const_sext
-      assign side = {acc_in, AccWidth'(row_const)};
+      assign side = AccWidth'(row_const);
     end
   end
 
@@ -110,8 +116,8 @@ module qsq_grid_row #(
     localparam int unsigned First = g * GroupLanes;
     localparam int unsigned GLanes = (Lanes - First < GroupLanes) ? Lanes - First : GroupLanes;
     localparam int unsigned GSide = g == 0 ? SideInputs : 0;
-    logic [(GSide > 0 ? GSide * AccWidth : 1)-1:0] g_side;
-    if (g == 0) begin : gen_side
+    logic [(GSide > 0 ? AccWidth : 1)-1:0] g_side;
+    if (GSide > 0) begin : gen_side
       assign g_side = side;
     end else begin : gen_no_side
       assign g_side = 1'b0;
@@ -132,9 +138,12 @@ module qsq_grid_row #(
     assign unused_more = ^group_more;
   end
 
+  // The accumulator joins after the lane groups, in the last carry-save level before the adder: it
+  // changes on every beat (the next slot), and entering there it passes one full adder per bit
+  // instead of a group's whole tree (shorter path from the slot select, fewer glitching levels).
   logic [AccWidth-1:0] tree_sum, tree_carry;
-  qsq_csa_tree #(.Width(AccWidth), .Inputs(2 * Groups)) u_tree (
-    .ops_i(group_ops), .sum_o(tree_sum), .carry_o(tree_carry));
+  qsq_csa_tree #(.Width(AccWidth), .Inputs(2 * Groups + 1)) u_tree (
+    .ops_i({acc_in, group_ops}), .sum_o(tree_sum), .carry_o(tree_carry));
   assign res_d = tree_sum + tree_carry;
 
   qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_result_bank (

@@ -196,9 +196,9 @@ class Checker {
     } else if (o == "qsq_grid_row") {
       const int w = static_cast<int>(param(m, "Width"));
       const long long lanes = param(m, "Lanes"), group = param(m, "GroupLanes");
-      // The row adds its constant and its accumulator once (the accumulator alone with exact
-      // products), in its first lane group; its lanes fill ceil(N / GroupLanes) groups.
-      expect(m, "SideInputs (row constant, accumulator)", param(m, "SideInputs"), exact_or(m, 1, 2));
+      // The row adds its constant once (none with exact products), in its first lane group, and its
+      // accumulator after the groups; its lanes fill ceil(N / GroupLanes) groups.
+      expect(m, "SideInputs (the row constant)", param(m, "SideInputs"), exact_or(m, 0, 1));
       expect(m, "Groups (ceil(Lanes / GroupLanes))", param(m, "Groups"), (lanes + group - 1) / group);
       expect(m, "Digits (the digit list of a serial lane, Qmax(W))", param(m, "Digits"), c::qmax(w));
       port(d, m, "res_o", param(m, "AccWidth"));
@@ -210,7 +210,7 @@ class Checker {
       const bool serial = param(m, "Serial") != 0 && param(m, "ExactLane") == 0;
       const long long rows = exact_or(m, 1, serial ? 1 : c::qmax(w));
       expect(m, "RowsPerLane", param(m, "RowsPerLane"), rows);
-      expect(m, "SideInputs (none, or the row's constant and accumulator)", side == 0 || side == exact_or(m, 1, 2), true);
+      expect(m, "SideInputs (none, or the row's constant)", side == 0 || side == exact_or(m, 0, 1), true);
       expect(m, "TreeInputs", param(m, "TreeInputs"), lanes * rows + side);
       port(d, m, "sum_o", param(m, "AccWidth"));
       port(d, m, "carry_o", param(m, "AccWidth"));
