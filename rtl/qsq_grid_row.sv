@@ -1,9 +1,9 @@
 // Description: one filter row of qsq_grid: the row's weight bank (CSD digit masks and the row
 // constant of its chunk, written through the grid's shared decoder and recoders behind a
 // load-only clock gate), N lanes of fixed-shift partial-product rows fed by the broadcast
-// column activations, carry-save trees (per lane group, then over the groups) that also take the
-// row's accumulator (so a beat costs one carry-propagate adder, not two), `Slots` in-place accumulators behind one clock
-// gate each, and the row's result bank. A row that holds no filter (on_i = 0) isolates its
+// column activations, carry-save trees (per lane group, then one over the groups and the row's
+// accumulator, so a beat costs one carry-propagate adder, not two), `Slots` in-place accumulators
+// behind one clock gate each, read through a one-hot AND-OR multiplexer, and the row's result bank. A row that holds no filter (on_i = 0) isolates its
 // activations and accumulator input and clocks none of its banks, so nothing in it toggles.
 // With ExactLane = 1 each lane is a plain a * w (the baseline), with BoundLane = 1 as well the
 // lane passes a for a non-zero weight (the energy flow's floor instrument). With Serial = 1 each
@@ -11,7 +11,7 @@
 // grid, and the tree takes N rows instead of N * Qmax(W). This module is the unit of hierarchical
 // synthesis (the grid is M instances of one row), and the lanes inside it come in groups of
 // GroupLanes (qsq_lane_group, the second unit: a group's tree reduces its lanes' rows, and in
-// group 0 also the constant and the accumulator, to a sum and a carry; the row adds the groups).
+// group 0 also the constant, to a sum and a carry; the row adds the groups and the accumulator).
 // Usage:
 //   qsq_grid_row #(.Width(8), .Lanes(8), .Slots(16), .AccWidth(32), .SumWidth(19), .GroupLanes(8)) u_row (
 //     .clk_i, .rst_ni, .wld_i, .wbank_d_i, .on_i, .a_i, .slot_oh_i, .first_i, .acc_we_i, .res_we_i, .res_o);

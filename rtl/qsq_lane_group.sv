@@ -1,7 +1,7 @@
 // Description: a group of lanes of one qsq_grid_row (the second level of the grid's hierarchical
 // synthesis): the group's lanes make their partial-product rows from the broadcast column
 // activations and the row's weight bank, and one carry-save tree reduces them, with SideInputs
-// more operands of the row (group 0 takes the row constant and the accumulator), to a sum and a
+// more operands of the row (group 0 of CSD rows takes the row constant), to a sum and a
 // carry in AccW bits. Everything is modulo 2^AccW, as in the row's own tree, so splitting the
 // row's sum into groups does not change any result. Yosys synthesizes one group once per
 // parameter set and the row instantiates it Lanes / GroupLanes times: at N = 32 a whole row was
