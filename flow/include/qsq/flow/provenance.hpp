@@ -15,7 +15,7 @@
 namespace qsq::flow {
 
 std::string tool_version();  // qsq's own version, e.g. "0.1.0"
-std::string git_revision();  // short hash at configure time ("-dirty" when modified), "unknown" outside git
+std::string git_revision();  // short hash of the build ("-dirty" when modified), "unknown" outside git
 
 // {"version": ..., "git": ...}: the start of every JSON document qsq prints.
 nlohmann::json json_header();
