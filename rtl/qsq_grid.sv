@@ -14,7 +14,7 @@
 // masked once for all M rows (a & !zero); the exact lanes of the baseline read the held column and
 // isolate their products after the multiplier (as qsq_array's exact lanes).
 // The beat bank holds the beat's slot one-hot, so the rows read their accumulators through AND-OR
-// multiplexers whose selects change in two lines per beat (measured 10 to 12 % less energy per MAC
+// multiplexers whose selects change in two lines per beat (measured 10 to 14 % less energy per MAC
 // than a binary select, docs/hardware.md).
 // Clock gates: load bank, rows-on, beat bank, N column banks, result-rows bank, and per row its
 // weight bank, Slots accumulators and result bank: N + 4 + M * (Slots + 2). GateEn = 0: the gates

@@ -3,8 +3,9 @@
 // load-only clock gate), N lanes of fixed-shift partial-product rows fed by the broadcast
 // column activations, carry-save trees (per lane group, then one over the groups and the row's
 // accumulator, so a beat costs one carry-propagate adder, not two), `Slots` in-place accumulators
-// behind one clock gate each, read through a one-hot AND-OR multiplexer, and the row's result bank. A row that holds no filter (on_i = 0) isolates its
-// activations and accumulator input and clocks none of its banks, so nothing in it toggles.
+// behind one clock gate each, read through a one-hot AND-OR multiplexer, and the row's result
+// bank. A row that holds no filter (on_i = 0) isolates its activations and accumulator input and
+// clocks none of its banks, so nothing in it toggles.
 // With ExactLane = 1 each lane is a plain a * w (the baseline), with BoundLane = 1 as well the
 // lane passes a for a non-zero weight (the energy flow's floor instrument). With Serial = 1 each
 // lane is digit-serial (qsq_serial_lane): one kept digit per step, the beat's steps driven by the
