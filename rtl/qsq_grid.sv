@@ -19,7 +19,8 @@
 // Clock gates: load bank, rows-on, beat bank, N column banks, result-rows bank, and per row its
 // weight bank, Slots accumulators and result bank: N + 4 + M * (Slots + 2). GateEn = 0: the gates
 // pass the clock and the banks use enables (identical results). ExactLane / BoundLane: as in
-// qsq_array (the baseline and the floor instrument of the energy flow). Serial = 1: digit-serial
+// qsq_array (the baseline and the floor instrument of the energy flow); SignedBound = 1 with them,
+// the floor instrument that gives each lane's a its weight's sign (qsq_lane_group). Serial = 1: digit-serial
 // lanes (qsq_serial_lane): a beat takes one cycle per kept digit of its busiest lane whose
 // activation is non-zero (qsq::serial_beat_cycles), so levels that keep fewer digits take fewer
 // cycles and fewer rows switch; the weight banks hold digit lists and one constant per step.
@@ -35,6 +36,7 @@ module qsq_grid #(
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
+  parameter bit          SignedBound = 1'b0, // with ExactLane = BoundLane = 1: lanes pass +-a (the energy flow's signed floor)
   parameter bit          Serial    = 1'b0,   // digit-serial lanes (one kept digit per cycle); needs ExactLane = 0
   parameter int unsigned GroupLanes = 8,     // lanes per qsq_lane_group in a row (synthesis hierarchy only)
   localparam int unsigned RowBits  = Rows > 1 ? $clog2(Rows) : 1,
@@ -232,7 +234,8 @@ module qsq_grid #(
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     qsq_grid_row #(
       .Width(Width), .Lanes(Lanes), .Slots(Slots), .AccWidth(AccWidth), .SumWidth(SumWidth),
-      .GateEn(GateEn), .ExactLane(ExactLane), .BoundLane(BoundLane), .Serial(IsSerial), .GroupLanes(GroupLanes)
+      .GateEn(GateEn), .ExactLane(ExactLane), .BoundLane(BoundLane), .SignedBound(SignedBound), .Serial(IsSerial),
+      .GroupLanes(GroupLanes)
     ) u_row (
       .clk_i(clk_i), .rst_ni(rst_ni), .wld_i(wld_pending_q && ld_row == RowBits'(r)), .wbank_d_i(wbank_d),
       .on_i(rows_on_q[r]), .a_i(a_col), .slot_oh_i(slot_oh_q), .first_i(first_q && step_q == '0),

@@ -7,7 +7,8 @@
 // bank. A row that holds no filter (on_i = 0) isolates its activations and accumulator input and
 // clocks none of its banks, so nothing in it toggles.
 // With ExactLane = 1 each lane is a plain a * w (the baseline), with BoundLane = 1 as well the
-// lane passes a for a non-zero weight (the energy flow's floor instrument). With Serial = 1 each
+// lane passes a for a non-zero weight (the energy flow's floor instrument), and with SignedBound = 1
+// too it passes a with the weight's sign (the signed floor, qsq_lane_group). With Serial = 1 each
 // lane is digit-serial (qsq_serial_lane): one kept digit per step, the beat's steps driven by the
 // grid, and the tree takes N rows instead of N * Qmax(W). This module is the unit of hierarchical
 // synthesis (the grid is M instances of one row), and the lanes inside it come in groups of
@@ -25,6 +26,7 @@ module qsq_grid_row #(
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
+  parameter bit          SignedBound = 1'b0,
   parameter bit          Serial    = 1'b0,
   // Lanes per qsq_lane_group, the second unit of hierarchical synthesis: abc maps an 8-lane
   // group as it mapped the grid preset's whole row, while a 32-lane row as one module did not
@@ -55,9 +57,13 @@ module qsq_grid_row #(
   output logic                     more_o,      // Serial: a lane of this row has a digit in the next step
   output logic [AccWidth-1:0]      res_o
 );
-  logic [WBankBits-1:0] wbank_q;
+  // The weight bank's data comes from the grid's shared decoder and recoders, which every load
+  // changes; isolated by this row's load, only the row being written sees it (a flop's D pin
+  // spends internal energy on every transition, clocked or not).
+  logic [WBankBits-1:0] wbank_q, wbank_d;
+  assign wbank_d = wbank_d_i & {WBankBits{wld_i}};
   qsq_gated_reg #(.Width(WBankBits), .GateEn(GateEn), .ResetEn(1'b1)) u_weight_bank (
-    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(wld_i), .d_i(wbank_d_i), .q_o(wbank_q));
+    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(wld_i), .d_i(wbank_d), .q_o(wbank_q));
 
   // ---- the in-place accumulators: one bank per slot, clocked only when its slot is written ------
   // The slot arrives one-hot and is read through an AND-OR multiplexer. Successive beats name
@@ -73,10 +79,15 @@ module qsq_grid_row #(
       acc_sel |= acc_q[k*AccWidth +: AccWidth] & {AccWidth{slot_oh_i[k]}};
     end
   end
+  // Each bank's data input is isolated by its slot bit: the adder's output glitches while a beat
+  // settles, and a flop's D pin spends internal energy on every transition, clocked or not, so
+  // without the AND every glitch was paid Slots + 1 times (all banks and the result bank).
   for (genvar k = 0; k < Slots; k++) begin : gen_slot
+    logic [AccWidth-1:0] slot_d;
+    assign slot_d = res_d & {AccWidth{slot_oh_i[k]}};
     qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_acc_bank (
       .clk_i(clk_i), .rst_ni(rst_ni), .en_i(acc_we_i && on_i && slot_oh_i[k]),
-      .d_i(res_d), .q_o(acc_q[k*AccWidth +: AccWidth]));
+      .d_i(slot_d), .q_o(acc_q[k*AccWidth +: AccWidth]));
   end
   // A first beat (or a row that is off) starts from 0.
   logic [AccWidth-1:0] acc_in;
@@ -125,7 +136,7 @@ module qsq_grid_row #(
     end
     qsq_lane_group #(
       .Width(Width), .Lanes(GLanes), .AccWidth(AccWidth), .SumWidth(SumWidth), .ExactLane(ExactLane),
-      .BoundLane(BoundLane), .Serial(Serial), .SideInputs(GSide)
+      .BoundLane(BoundLane), .SignedBound(SignedBound), .Serial(Serial), .SideInputs(GSide)
     ) u_group (
       .wbank_i(wbank_q[First*LaneWBits +: GLanes*LaneWBits]), .on_i(on_i), .a_i(a_i[First*Width +: GLanes*Width]),
       .step_i(step_i), .nz_i(nz_i[First +: GLanes]), .side_i(g_side), .more_o(group_more[g]),
@@ -147,6 +158,8 @@ module qsq_grid_row #(
     .ops_i({acc_in, group_ops}), .sum_o(tree_sum), .carry_o(tree_carry));
   assign res_d = tree_sum + tree_carry;
 
+  logic [AccWidth-1:0] result_d;   // isolated as the slots' inputs: written on a last beat only
+  assign result_d = res_d & {AccWidth{res_we_i}};
   qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_result_bank (
-    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(res_we_i && on_i), .d_i(res_d), .q_o(res_o));
+    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(res_we_i && on_i), .d_i(result_d), .q_o(res_o));
 endmodule

@@ -8,7 +8,8 @@
 // too large for abc (docs/hardware.md, "Hierarchical synthesis of the grid").
 // Lane kinds, as in qsq_grid_row: CSD digit-pair rows (qsq_pp_rows, pair-major: the rows of one
 // digit pair cover the same bit columns and meet first); ExactLane = 1, one a * w per lane
-// (BoundLane = 1 as well: a for a non-zero weight); Serial = 1, one digit-serial row per lane
+// (BoundLane = 1 as well: a for a non-zero weight; SignedBound = 1 too: a with the weight's sign);
+// Serial = 1, one digit-serial row per lane
 // (qsq_serial_lane) at the beat's step, and more_o when a lane has a digit in the next step.
 // Usage:
 //   qsq_lane_group #(.Width(8), .Lanes(8), .AccWidth(32), .SumWidth(21), .SideInputs(2)) u_group (
@@ -20,6 +21,7 @@ module qsq_lane_group #(
   parameter int unsigned SumWidth   = 2 * Width + 3,  // the row's: 2W + clog2(the row's lanes)
   parameter bit          ExactLane  = 1'b0,
   parameter bit          BoundLane  = 1'b0,
+  parameter bit          SignedBound = 1'b0,
   parameter bit          Serial     = 1'b0,
   parameter int unsigned SideInputs = 0,   // operands of the row added in this group's tree
   localparam int unsigned Digits    = `QSQ_QMAX(Width),
@@ -40,7 +42,9 @@ module qsq_lane_group #(
 );
   localparam int unsigned RowsPerLane = (ExactLane || Serial) ? 1 : Digits;
   localparam int unsigned LaneOps     = Lanes * RowsPerLane;
-  localparam int unsigned TreeInputs  = LaneOps + SideInputs;
+  // The signed floor's count of negative-weight lanes (below): one more operand.
+  localparam bit          Signed      = ExactLane && BoundLane && SignedBound;
+  localparam int unsigned TreeInputs  = LaneOps + SideInputs + (Signed ? 1 : 0);
 
   logic [TreeInputs*AccWidth-1:0] ops;
   if (SideInputs > 0) begin : gen_side
@@ -56,18 +60,43 @@ module qsq_lane_group #(
   end
 
   if (ExactLane) begin : gen_exact
+    logic [Lanes-1:0] neg;   // Signed: the lane's weight is negative
     for (genvar i = 0; i < Lanes; i++) begin : gen_lane
       // A row that is off holds its multipliers' inputs at 0; a zero activation isolates the
       // product (after the multiplier, as qsq_array_lane), so the multiplier keeps its inputs.
       logic signed [Width-1:0]   a_iso;
       logic signed [2*Width-1:0] prod;
       assign a_iso = on_i ? a_i[i*Width +: Width] : '0;
-      if (BoundLane) begin : gen_bound
-        assign prod = (wbank_i[i*Width +: Width] != '0) ? (2 * Width)'(a_iso) : '0;
-      end else begin : gen_mul
-        assign prod = a_iso * $signed(wbank_i[i*Width +: Width]);
+      if (Signed) begin : gen_signed_bound
+        // -a as ~a + 1, with no negator in the lane: the lane inverts its isolated a and the +1
+        // comes with the group's count below, static between loads (the CSD rows carry their
+        // signs in the row constant the same way). A zero activation or weight passes 0, or ~0
+        // (-1) when the weight is negative, which the count's +1 cancels.
+        logic signed [Width-1:0] a_pass;
+        assign neg[i]  = wbank_i[i*Width + Width - 1];
+        assign a_pass  = (nz_i[i] && wbank_i[i*Width +: Width] != '0) ? a_iso : '0;
+        assign prod    = (2 * Width)'(a_pass);
+        assign ops[i*AccWidth +: AccWidth] = AccWidth'(prod) ^ {AccWidth{neg[i]}};
+      end else begin : gen_product
+        if (BoundLane) begin : gen_bound
+          assign prod = (wbank_i[i*Width +: Width] != '0) ? (2 * Width)'(a_iso) : '0;
+        end else begin : gen_mul
+          assign prod = a_iso * $signed(wbank_i[i*Width +: Width]);
+        end
+        assign ops[i*AccWidth +: AccWidth] = nz_i[i] ? AccWidth'(prod) : '0;  // sign-extended (or wrapped) to AccW
+        assign neg[i] = 1'b0;
       end
-      assign ops[i*AccWidth +: AccWidth] = nz_i[i] ? AccWidth'(prod) : '0;  // sign-extended (or wrapped) to AccW
+    end
+    if (Signed) begin : gen_neg_count
+      logic [AccWidth-1:0] count;
+      always_comb begin
+        count = '0;
+        for (int unsigned i = 0; i < Lanes; i++) count += AccWidth'(neg[i]);
+      end
+      assign ops[(LaneOps + SideInputs)*AccWidth +: AccWidth] = count;
+    end else begin : gen_no_count
+      logic unused_neg;
+      assign unused_neg = ^neg;
     end
   end else if (Serial) begin : gen_serial
     // Step k: every lane's k-th kept digit.

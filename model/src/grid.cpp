@@ -45,8 +45,9 @@ void GridModel::load(const GridLoad& ld) {
   for (int i = 0; i < shape_.lanes; ++i) {
     const std::int32_t h = row.model.held()[static_cast<std::size_t>(i)];
     // The digits a serial lane steps through: the kept CSD digits (the NAF of the kept value is
-    // the kept digits themselves, the NAF being unique); the bound instrument passes a in one step.
-    row.digits[static_cast<std::size_t>(i)] = lane_ == LaneKind::bound ? (h != 0) : csd_nonzeros(csd_encode(h));
+    // the kept digits themselves, the NAF being unique); the bound instruments pass +-a in one step.
+    const bool bound = lane_ == LaneKind::bound || lane_ == LaneKind::signed_bound;
+    row.digits[static_cast<std::size_t>(i)] = bound ? (h != 0) : csd_nonzeros(csd_encode(h));
   }
   rows_on_ = ld.rows_on;
 }

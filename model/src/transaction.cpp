@@ -27,6 +27,7 @@ std::int32_t lane_weight(std::int32_t decoded, Quality q, LaneKind lane) {
   switch (lane) {
     case LaneKind::exact: return decoded;
     case LaneKind::bound: return decoded != 0;
+    case LaneKind::signed_bound: return (decoded > 0) - (decoded < 0);
     case LaneKind::csd: break;
   }
   return qs_weight(decoded, q);

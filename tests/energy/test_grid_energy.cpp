@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <sstream>
 
 #include "qsq/contract.hpp"
 #include "qsq/energy/energy_flow.hpp"
@@ -101,5 +102,27 @@ TEST(GridEnergy, RealLayerMacsHandshakesAndSerialCyclesFollowTheGoldenSchedule) 
     } else {
       EXPECT_EQ(m[0].cycles, m[1].cycles);  // one beat per cycle at every level
     }
+  }
+
+  // The floor instruments at gate level: the driver compares every row result with
+  // qsq::GridModel of the same lane kind, so a signed bound that dropped the weights' signs (or
+  // an unsigned one that kept them) fails here. The layer has negative weights, so the two
+  // kinds' expected results differ.
+  const std::string unsigned_stim = qe::grid_stimulus(s, gs, levels, qe::LaneKind::bound);
+  const std::string signed_stim = qe::grid_stimulus(s, gs, levels, qe::LaneKind::signed_bound);
+  auto without_block_names = [](const std::string& stim) {
+    std::istringstream in(stim);
+    std::string out, line;
+    while (std::getline(in, line))
+      if (line.rfind("block ", 0) != 0) out += line + "\n";
+    return out;
+  };
+  ASSERT_NE(without_block_names(unsigned_stim), without_block_names(signed_stim));
+  for (const auto& [lane, stim] : {std::pair{qe::LaneKind::bound, unsigned_stim}, std::pair{qe::LaneKind::signed_bound, signed_stim}}) {
+    const qe::AsicResult a = qe::synth_asic(qe::grid_variant(s, true, lane), work, qe::default_liberty());
+    const auto m = qe::measure(a, qe::DriverKind::grid, stim, ms, lane == qe::LaneKind::bound ? "bound" : "signed-bound");
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].macs, static_cast<std::uint64_t>(layer.macs()));
+    EXPECT_EQ(m[0].beats, beats);
   }
 }

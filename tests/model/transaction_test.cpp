@@ -48,6 +48,9 @@ TEST(Transaction, ResultsByHand) {
   qsq::ArrayModel bound(8, 8, 3, 32, qsq::LaneKind::bound);
   bound.load(q1);
   EXPECT_EQ(bound.dot(b), 12 + 5 + 33 + 2);
+  qsq::ArrayModel signed_bound(8, 8, 3, 32, qsq::LaneKind::signed_bound);  // the weights' signs: +, -, +
+  signed_bound.load(q1);
+  EXPECT_EQ(signed_bound.dot(b), 12 + 5 - 33 + 2);
   m.reset();
   EXPECT_EQ(m.dot(b), 12);
 }

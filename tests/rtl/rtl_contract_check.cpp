@@ -206,12 +206,14 @@ class Checker {
       const int w = static_cast<int>(param(m, "Width"));
       const long long lanes = param(m, "Lanes"), side = param(m, "SideInputs");
       // Tree inputs: the group's pair rows (Qmax(W) per lane; one per lane when digit-serial, or one
-      // product), and in the row's first group the row constant and the accumulator.
+      // product), in the row's first group the row constant, and with the signed floor instrument
+      // the group's count of negative-weight lanes (their +1s).
       const bool serial = param(m, "Serial") != 0 && param(m, "ExactLane") == 0;
+      const bool signed_bound = param(m, "ExactLane") != 0 && param(m, "BoundLane") != 0 && param(m, "SignedBound") != 0;
       const long long rows = exact_or(m, 1, serial ? 1 : c::qmax(w));
       expect(m, "RowsPerLane", param(m, "RowsPerLane"), rows);
       expect(m, "SideInputs (none, or the row's constant)", side == 0 || side == exact_or(m, 0, 1), true);
-      expect(m, "TreeInputs", param(m, "TreeInputs"), lanes * rows + side);
+      expect(m, "TreeInputs", param(m, "TreeInputs"), lanes * rows + side + (signed_bound ? 1 : 0));
       port(d, m, "sum_o", param(m, "AccWidth"));
       port(d, m, "carry_o", param(m, "AccWidth"));
     } else if (o == "qsq_digit_list") {

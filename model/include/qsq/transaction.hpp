@@ -12,7 +12,8 @@
 //   DOT   result = wrap_AccW(psum + sum_i a_i * held_i)
 //
 // The lane kinds are the array's RTL parameters: ExactLane holds decoded_i whatever the level,
-// BoundLane (an instrument of the energy flow, not a multiplier) holds (decoded_i != 0).
+// BoundLane (an instrument of the energy flow, not a multiplier) holds (decoded_i != 0), and the
+// grid's signed bound (BoundLane and SignedBound) holds the weight's sign, -1, 0 or +1.
 // Usage:
 //   qsq::ArrayModel m(8, 8, 3, 32);                      // W, N, code bits, AccW
 //   m.load({.quality = {2, 0}, .codes = {...8 codes...}, .scale = 100});
@@ -37,6 +38,7 @@ enum class LaneKind : std::uint8_t {
   csd,    // the quality-scalable lane: a * qs_weight(w, q)
   exact,  // ExactLane = 1, the exact baseline: a * w whatever the level
   bound,  // ExactLane = BoundLane = 1, a measuring instrument: a for a non-zero weight, else 0
+  signed_bound,  // the grid's BoundLane = SignedBound = 1 as well: a with the weight's sign (-a, 0 or a)
 };
 
 // One weight-chunk load: `lanes` codes decoded with `scale` and `codebook`, or, with bypass,

@@ -175,6 +175,9 @@ std::string ratio_line(const nlohmann::json& r) {
                               r["exact_over_baseline"].get<double>(), r["lowest_over_baseline"].get<double>());
   if (r.contains("bound_over_baseline"))
     s += fmt::format(" (bound: no lane datapath can go below {:.3f})", r["bound_over_baseline"].get<double>());
+  if (r.contains("signed_bound_over_baseline"))
+    s += fmt::format(" (signed bound: no lane that keeps its products' signs can go below {:.3f})",
+                     r["signed_bound_over_baseline"].get<double>());
   if (r.contains("gating_saving_mid"))
     s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
                      r["gating_saving_mid"]["q"].get<int>());
@@ -240,7 +243,7 @@ std::string energy_table(const nlohmann::json& j) {
                      m["toggles_per_mac"].get<double>(), m["macs_per_cycle"].get<double>());
     s += extra(m) + "\n";
   }
-  for (const char* k : {"baseline", "plain_ungated", "bound"}) {
+  for (const char* k : {"baseline", "plain_ungated", "bound", "signed_bound"}) {
     if (!j.contains(k)) continue;
     const auto& b = j[k];
     const auto& sp = b["split_pj_per_mac"];
@@ -303,7 +306,7 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
                        share("tree_adders_control"), share("registers_clock"));
     };
     for (const auto& l : j["levels"]) row(fmt::format("q={} p={}", l["q"].get<int>(), l["p"].get<int>()), l);
-    for (const char* name : {"baseline", "plain_ungated", "bound"})
+    for (const char* name : {"baseline", "plain_ungated", "bound", "signed_bound"})
       if (j.contains(name)) row(name, j[name]);
     s += "\nThe table below and the goal ratios are from the SDF-timed simulation; the zero-delay ratios follow them.\n\n";
   }
@@ -325,7 +328,7 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
                        l.contains("serial") ? l["serial"]["pj_per_mac"].get<double>() : 0.0);
     ++k;
   }
-  for (const char* name : {"baseline", "plain_ungated", "bound"}) {
+  for (const char* name : {"baseline", "plain_ungated", "bound", "signed_bound"}) {
     if (!j.contains(name)) continue;
     const auto& b = j[name];
     const auto& sp = b["split_pj_per_mac"];
@@ -345,6 +348,10 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
       s += fmt::format(" (the bound, lanes with no multiplier at all, is **{:.3f}**: no lane datapath can go below it with "
                        "these registers, gating and sum)",
                        r["bound_over_baseline"].get<double>());
+    if (r.contains("signed_bound_over_baseline"))
+      s += fmt::format(" (the signed bound, lanes that pass a with the weight's sign, is **{:.3f}**: no lane whose "
+                       "products keep their signs, as every level's do, can go below it)",
+                       r["signed_bound_over_baseline"].get<double>());
     if (r.contains("gating_saving_mid"))
       s += fmt::format("; clock gating saves **{:.1f} %** at q = {} (goal >= 20 %)",
                        100.0 * r["gating_saving_mid"]["saving"].get<double>(), r["gating_saving_mid"]["q"].get<int>());

@@ -276,18 +276,21 @@ EnergyReport run_energy(const EnergyOptions& given) {
   const auto& s = o.shape;
   const std::vector<Quality> levels = all_levels(s.width);
   // The 2-D grid (a shape with rows) is measured as qsq_grid on its own streams, with the
-  // digit-serial rows as a sixth variant; its MACs are the stream's (qsq::grid_step_macs).
+  // digit-serial rows as a sixth variant and the signed bound as a seventh; its MACs are the
+  // stream's (qsq::grid_step_macs).
   const bool grid = s.grid();
   const ArrayStream st = grid ? ArrayStream{} : make_array_stream(o.workload, s, o.seed, o.cycles, o.trace);
   const GridStream gst = grid ? make_grid_stream(o.workload, s, o.seed, o.cycles, o.trace) : GridStream{};
   MeasureSetup ms{r.library, o.work, o.clock_ns, s.lanes, {}, o.delays, o.pulse_filter, grid ? gst.macs() : 0};
 
   // The bound variant (no multiplier in the lanes) is the floor any lane datapath stands on:
-  // the same registers, gating and sum as the others.
-  const std::string names[6] = {"qsq_gated", "qsq_ungated", "baseline", "plain", "bound", "qsq_serial"};
-  const bool gate[6] = {true, false, true, false, true, true};
-  const LaneKind lane[6] = {LaneKind::csd, LaneKind::csd, LaneKind::exact, LaneKind::exact, LaneKind::bound, LaneKind::csd};
-  const int variants = grid ? 6 : 5;
+  // the same registers, gating and sum as the others. The grid's signed bound (lanes pass a with
+  // the weight's sign) is the floor of lanes whose products keep their signs, as every level's do.
+  const std::string names[7] = {"qsq_gated", "qsq_ungated", "baseline", "plain", "bound", "qsq_serial", "signed_bound"};
+  const bool gate[7] = {true, false, true, false, true, true, true};
+  const LaneKind lane[7] = {LaneKind::csd,   LaneKind::csd, LaneKind::exact,       LaneKind::exact,
+                            LaneKind::bound, LaneKind::csd, LaneKind::signed_bound};
+  const int variants = grid ? 7 : 5;
   std::vector<std::vector<Measured>> res(static_cast<size_t>(variants));
   for (int v = 0; v < variants; ++v) {
     flow::progress("[energy] " + names[v] + ": synthesis");
@@ -314,10 +317,12 @@ EnergyReport run_energy(const EnergyOptions& given) {
                    {"qsq_ungated_q" + std::to_string(mid + 1), net_breakdown(r.areas[1], res[1].at(mid), r.library, o.breakdown)},
                    {"baseline", net_breakdown(r.areas[2], res[2].at(0), r.library, o.breakdown)},
                    {"bound", net_breakdown(r.areas[4], res[4].at(0), r.library, o.breakdown)}};
+    if (grid) r.breakdown["signed_bound"] = net_breakdown(r.areas[6], res[6].at(0), r.library, o.breakdown);
   }
   r.baseline = res[2].at(0);
   r.plain = res[3].at(0);
   r.bound = res[4].at(0);
+  if (grid) r.signed_bound = res[6].at(0);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
@@ -347,6 +352,7 @@ nlohmann::json EnergyReport::to_json() const {
   j["baseline"] = b;
   j["plain_ungated"] = plain.to_json();
   j["bound"] = bound.to_json();
+  if (signed_bound.macs) j["signed_bound"] = signed_bound.to_json();
   j["levels"] = nlohmann::json::array();
   for (const auto& l : levels) {
     auto g = l.gated.to_json(), u = l.ungated.to_json();
@@ -387,6 +393,8 @@ nlohmann::json EnergyReport::to_json() const {
                           {"lowest_over_baseline", pj(levels.front().gated) / base}};
       // No lane datapath can bring the array below this ratio (same registers, gating and sum).
       if (bound.macs) g["bound_over_baseline"] = pj(bound) / base;
+      // No lane whose products keep their signs can bring the grid below this one.
+      if (signed_bound.macs) g["signed_bound_over_baseline"] = pj(signed_bound) / base;
       for (const auto& l : levels)
         if (l.q.q == qmid) g["gating_saving_mid"] = {{"q", qmid}, {"saving", 1.0 - pj(l.gated) / pj(l.ungated)}};
       return g;

@@ -31,10 +31,13 @@ WeightLoad random_load(const ArrayShape& s, std::mt19937_64& rng) {
 bool is_beat(const Transaction& t) { return std::holds_alternative<DotBeat>(t); }
 
 // The blocks of a stimulus and their levels: one per level ("q<q>p<p>") for the csd lanes; one
-// ("exact" or "bound") for the lanes whose result does not depend on the level.
+// ("exact", "bound" or "signed_bound") for the lanes whose result does not depend on the level.
 std::vector<std::pair<std::string, Quality>> stimulus_blocks(const ArrayShape& s, const std::vector<Quality>& levels,
                                                              LaneKind lane) {
-  if (lane != LaneKind::csd) return {{lane == LaneKind::exact ? "exact" : "bound", Quality{max_digits(s.width), 0}}};
+  if (lane != LaneKind::csd) {
+    const char* name = lane == LaneKind::exact ? "exact" : lane == LaneKind::bound ? "bound" : "signed_bound";
+    return {{name, Quality{max_digits(s.width), 0}}};
+  }
   std::vector<std::pair<std::string, Quality>> b;
   for (const auto& q : levels) {
     std::ostringstream name;  // (not string +: GCC 12 warns falsely, -Wrestrict, on "q" + to_string)

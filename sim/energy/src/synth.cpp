@@ -105,6 +105,7 @@ Design rtl_array_design(const std::map<std::string, std::string>& params) {
 }
 
 Design array_variant(const ArrayShape& s, bool gate, LaneKind lane) {
+  if (lane == LaneKind::signed_bound) throw Error("the signed bound instrument exists for the 2-D grid only (qsq_grid)");
   return rtl_array_design({{"Width", std::to_string(s.width)},
                            {"Lanes", std::to_string(s.lanes)},
                            {"CodeBits", std::to_string(s.code_bits)},
@@ -124,7 +125,8 @@ Design grid_variant(const ArrayShape& s, bool gate, LaneKind lane, bool serial) 
                                {"AccWidth", std::to_string(s.acc_width)},
                                {"GateEn", gate ? "1" : "0"},
                                {"ExactLane", lane != LaneKind::csd ? "1" : "0"},
-                               {"BoundLane", lane == LaneKind::bound ? "1" : "0"},
+                               {"BoundLane", lane == LaneKind::bound || lane == LaneKind::signed_bound ? "1" : "0"},
+                               {"SignedBound", lane == LaneKind::signed_bound ? "1" : "0"},
                                {"Serial", serial ? "1" : "0"}});
   d.top = "qsq_grid";
   d.label = "qsq_grid";

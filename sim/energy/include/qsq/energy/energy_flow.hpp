@@ -1,7 +1,8 @@
 // Description: `qsq energy` as a library call: synthesizes qsq_array (or, for a grid shape,
-// qsq_grid, with the digit-serial rows as a sixth variant) in five variants (qsq lanes
-// gated / ungated, exact a*w lanes gated = the baseline, exact lanes ungated = the plain array,
-// bound lanes = no multiplier at all, the floor under any lane datapath), simulates each
+// qsq_grid, with the digit-serial rows as a sixth variant and the signed bound, lanes passing a
+// with the weight's sign, as a seventh) in five variants (qsq lanes gated / ungated, exact a*w
+// lanes gated = the baseline, exact lanes ungated = the plain array, bound lanes = no multiplier
+// at all, the floor under any lane datapath), simulates each
 // gate-level netlist on one workload with every quality level in the same run, and turns the
 // counted toggles into energy per MAC with the internal / switching / leakage and clock-and-flops /
 // logic splits. Also: measuring any netlist + stimulus (used by compare-mult and the tests).
@@ -124,9 +125,10 @@ struct EnergyReport {
   Measured baseline;  // exact lanes, same registers and gating
   Measured plain;     // exact lanes, no clock gating at all
   Measured bound;     // bound lanes (activation passed through, no multiplier): the floor of any lane datapath
+  Measured signed_bound;  // a grid: lanes pass a with the weight's sign: the floor of lanes that keep the products' signs
   std::vector<LevelEnergy> levels;
   std::vector<Measured> serial;    // a grid shape: the digit-serial rows (gated), per level
-  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain, bound (, qsq serial for a grid)
+  std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain, bound (, qsq serial, signed bound for a grid)
   nlohmann::json breakdown;        // when requested
   double seconds = 0;
   int sim_builds = 0;              // Verilator builds done in this run (0 when warm)

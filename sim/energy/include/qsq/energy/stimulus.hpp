@@ -46,12 +46,13 @@ ArrayStream make_array_stream(const std::string& workload, const ArrayShape& s, 
 ArrayStream read_trace(const std::string& path, const ArrayShape& s);
 
 // What each lane of the measured qsq_array computes (its RTL parameters ExactLane, BoundLane):
-// csd (a * qs_weight(w, q)), exact (a * w) or bound (a for a non-zero weight, no multiplier).
+// csd (a * qs_weight(w, q)), exact (a * w), bound (a for a non-zero weight, no multiplier) or, on
+// the grid, signed_bound (a with the weight's sign).
 using LaneKind = qsq::LaneKind;
 
 // qsq-stim text: one block per level (named "q<q>p<p>"), each starting with its configuration;
-// for the exact and bound lanes, whose result does not depend on q, one block named "exact" or
-// "bound".
+// for the exact and bound lanes, whose result does not depend on q, one block named "exact",
+// "bound" or "signed_bound".
 std::string array_stimulus(const ArrayShape& s, const ArrayStream& st, const std::vector<Quality>& levels,
                            LaneKind lane);
 

@@ -75,7 +75,8 @@ FpgaResult synth_xilinx(const Design& d, const fs::path& work);
 // qsq_array of shape `s` with clock gating on or off and the given lanes (the RTL parameters
 // GateEn, ExactLane, BoundLane): the designs run_energy measures and qsq synth reports.
 Design array_variant(const ArrayShape& s, bool gate, LaneKind lane);
-// qsq_grid of a grid shape (s.grid()): the same lane kinds, and the digit-serial rows (Serial = 1).
+// qsq_grid of a grid shape (s.grid()): the same lane kinds, the signed bound (SignedBound = 1), and
+// the digit-serial rows (Serial = 1). array_variant refuses the signed bound.
 // synth_asic synthesizes it hierarchically (scripts/asic_grid.ys.in: the row once, M instances).
 Design grid_variant(const ArrayShape& s, bool gate, LaneKind lane, bool serial = false);
 
