@@ -79,15 +79,23 @@ module qsq_grid_row #(
       acc_sel |= acc_q[k*AccWidth +: AccWidth] & {AccWidth{slot_oh_i[k]}};
     end
   end
-  // Each bank's data input is isolated by its slot bit: the adder's output glitches while a beat
-  // settles, and a flop's D pin spends internal energy on every transition, clocked or not, so
-  // without the AND every glitch was paid Slots + 1 times (all banks and the result bank).
-  for (genvar k = 0; k < Slots; k++) begin : gen_slot
-    logic [AccWidth-1:0] slot_d;
-    assign slot_d = res_d & {AccWidth{slot_oh_i[k]}};
-    qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_acc_bank (
-      .clk_i(clk_i), .rst_ni(rst_ni), .en_i(acc_we_i && on_i && slot_oh_i[k]),
-      .d_i(slot_d), .q_o(acc_q[k*AccWidth +: AccWidth]));
+  // The banks' data inputs are isolated in groups of SlotGroup slots: the adder's output glitches
+  // while a beat settles, and a flop's D pin spends internal energy on every transition, clocked
+  // or not, so without isolation every glitch was paid Slots + 1 times (all banks and the result
+  // bank). Per group, not per slot: a glitch then reaches the group's AND inputs and the beat's
+  // group of D pins, for a quarter of the AND gates, and the slot lines keep their load.
+  localparam int unsigned SlotGroup = 4;
+  localparam int unsigned SlotGroups = (Slots + SlotGroup - 1) / SlotGroup;
+  for (genvar g = 0; g < SlotGroups; g++) begin : gen_slot
+    localparam int unsigned First = g * SlotGroup;
+    localparam int unsigned InGroup = (Slots - First < SlotGroup) ? Slots - First : SlotGroup;
+    logic [AccWidth-1:0] group_d;
+    assign group_d = res_d & {AccWidth{|slot_oh_i[First +: InGroup]}};
+    for (genvar k = 0; k < InGroup; k++) begin : gen_bank
+      qsq_gated_reg #(.Width(AccWidth), .GateEn(GateEn)) u_acc_bank (
+        .clk_i(clk_i), .rst_ni(rst_ni), .en_i(acc_we_i && on_i && slot_oh_i[First + k]),
+        .d_i(group_d), .q_o(acc_q[(First + k)*AccWidth +: AccWidth]));
+    end
   end
   // A first beat (or a row that is off) starts from 0.
   logic [AccWidth-1:0] acc_in;

@@ -54,7 +54,7 @@ class GridSim : public StreamDriver<GridPorts, GridOutputs, GridResult> {
 
   // Gated-clock observation (gated models): rising edges of a bank's gated clock, by instance
   // path below qsq_grid, e.g. "u_load_bank", "gen_col[2].u_act_bank", "gen_row[3].u_row.u_weight_bank",
-  // "gen_row[0].u_row.gen_slot[5].u_acc_bank", "gen_row[7].u_row.u_result_bank".
+  // "gen_row[0].u_row.gen_slot[1].gen_bank[1].u_acc_bank" (slot 5), "gen_row[7].u_row.u_result_bank".
   virtual void watch_gated_clocks(bool on) = 0;
   virtual std::uint64_t gated_clock_edges(const std::string& bank) const = 0;
   virtual std::vector<std::string> gated_banks() const = 0;
