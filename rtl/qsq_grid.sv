@@ -20,10 +20,10 @@
 // weight bank, Slots accumulators and result bank: N + 4 + M * (Slots + 2). GateEn = 0: the gates
 // pass the clock and the banks use enables (identical results). ExactLane / BoundLane: as in
 // qsq_array (the baseline and the floor instrument of the energy flow); SignedBound = 1 with them,
-// the floor instrument that gives each lane's a its weight's sign (qsq_lane_group). Serial = 1: digit-serial
-// lanes (qsq_serial_lane): a beat takes one cycle per kept digit of its busiest lane whose
-// activation is non-zero (qsq::serial_beat_cycles), so levels that keep fewer digits take fewer
-// cycles and fewer rows switch; the weight banks hold digit lists and one constant per step.
+// the floor instrument that gives each lane's a its weight's sign (qsq_lane_group). Serial = 1:
+// digit-serial lanes (qsq_serial_lane): a beat takes one cycle per kept digit of its busiest lane
+// whose activation is non-zero (qsq::serial_beat_cycles), so levels that keep fewer digits take
+// fewer cycles and fewer rows switch; the weight banks hold digit lists and one constant per step.
 // Usage:
 //   qsq_grid #(.Width(8), .Lanes(8), .Rows(8), .Slots(16)) u_grid (.clk_i, .rst_ni, .cfg_q_i, ...);
 module qsq_grid #(
@@ -36,7 +36,7 @@ module qsq_grid #(
   parameter bit          GateEn    = 1'b1,
   parameter bit          ExactLane = 1'b0,
   parameter bit          BoundLane = 1'b0,
-  parameter bit          SignedBound = 1'b0, // with ExactLane = BoundLane = 1: lanes pass +-a (the energy flow's signed floor)
+  parameter bit          SignedBound = 1'b0, // with ExactLane = BoundLane = 1: lanes pass +-a (signed floor)
   parameter bit          Serial    = 1'b0,   // digit-serial lanes (one kept digit per cycle); needs ExactLane = 0
   parameter int unsigned GroupLanes = 8,     // lanes per qsq_lane_group in a row (synthesis hierarchy only)
   localparam int unsigned RowBits  = Rows > 1 ? $clog2(Rows) : 1,
