@@ -173,11 +173,12 @@ std::string simulation_name(const nlohmann::json& j) {
 std::string ratio_line(const nlohmann::json& r) {
   std::string s = fmt::format("exact level / baseline = {:.3f}, lowest level / baseline = {:.3f}",
                               r["exact_over_baseline"].get<double>(), r["lowest_over_baseline"].get<double>());
-  if (r.contains("bound_over_baseline"))
+  if (r.contains("bound_over_baseline") && r.contains("signed_bound_over_baseline"))
+    s += fmt::format(" (floors: no lane datapath can go below the bound's {:.3f}, no lane that keeps its products' "
+                     "signs below the signed bound's {:.3f})",
+                     r["bound_over_baseline"].get<double>(), r["signed_bound_over_baseline"].get<double>());
+  else if (r.contains("bound_over_baseline"))
     s += fmt::format(" (bound: no lane datapath can go below {:.3f})", r["bound_over_baseline"].get<double>());
-  if (r.contains("signed_bound_over_baseline"))
-    s += fmt::format(" (signed bound: no lane that keeps its products' signs can go below {:.3f})",
-                     r["signed_bound_over_baseline"].get<double>());
   if (r.contains("gating_saving_mid"))
     s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
                      r["gating_saving_mid"]["q"].get<int>());
