@@ -138,9 +138,10 @@ void add_energy(CLI::App& app) {
       "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
       "when that file exists).\n"
       "Grid presets (grid-small, grid, grid-large): qsq_grid in the same five variants plus the digit-serial rows\n"
-      "(qsq_serial), MACs per cycle (throughput) beside pJ per MAC; MACs are the layers' own (padded lanes and rows\n"
-      "without a filter are not counted). --workload real replays a grid trace (qsq export --grid-trace; default\n"
-      "out/operands-grid.trace) once, whole.",
+      "(qsq_serial) and the signed bound (lanes pass -a, 0 or a with the weight's sign: the floor under any lane whose\n"
+      "products keep their signs), MACs per cycle (throughput) beside pJ per MAC; MACs are the layers' own\n"
+      "(padded lanes and rows without a filter are not counted). --workload real replays a grid trace (qsq export\n"
+      "--grid-trace; default out/operands-grid.trace) once, whole.",
       o,
       [](Opt& x) {
         qe::EnergyOptions e = resolve(x.e, x.work, x.saif_dir, x.preset, x.lanes, x.workload);
