@@ -345,14 +345,16 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
                      "baseline = **{:.3f}** (goal <= {})",
                      j["workload"].get<std::string>(), r["exact_over_baseline"].get<double>(), grid ? "1.05" : "1.10",
                      r["lowest_over_baseline"].get<double>(), grid ? "0.50" : "0.40");
-    if (r.contains("bound_over_baseline"))
+    if (r.contains("bound_over_baseline") && r.contains("signed_bound_over_baseline"))
+      s += fmt::format(" (floors with these registers, gating and sum: the bound, lanes with no multiplier at all, is "
+                       "**{:.3f}**, below which no lane datapath can go; the signed bound, lanes that pass a with the "
+                       "weight's sign, is **{:.3f}**, below which no lane whose products keep their signs, as every "
+                       "level's do, can go)",
+                       r["bound_over_baseline"].get<double>(), r["signed_bound_over_baseline"].get<double>());
+    else if (r.contains("bound_over_baseline"))
       s += fmt::format(" (the bound, lanes with no multiplier at all, is **{:.3f}**: no lane datapath can go below it with "
                        "these registers, gating and sum)",
                        r["bound_over_baseline"].get<double>());
-    if (r.contains("signed_bound_over_baseline"))
-      s += fmt::format(" (the signed bound, lanes that pass a with the weight's sign, is **{:.3f}**: no lane whose "
-                       "products keep their signs, as every level's do, can go below it)",
-                       r["signed_bound_over_baseline"].get<double>());
     if (r.contains("gating_saving_mid"))
       s += fmt::format("; clock gating saves **{:.1f} %** at q = {} (goal >= 20 %)",
                        100.0 * r["gating_saving_mid"]["saving"].get<double>(), r["gating_saving_mid"]["q"].get<int>());
