@@ -12,6 +12,10 @@
 
 #include "qsq/contract.hpp"
 #include "qsq/energy/energy_flow.hpp"
+#include "qsq/energy/liberty.hpp"
+#include "qsq/energy/netlist.hpp"
+#include "qsq/energy/power.hpp"
+#include "qsq/energy/synth.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/flow/operand_trace.hpp"
@@ -96,10 +100,29 @@ TEST(GridEnergy, RealLayerMacsHandshakesAndSerialCyclesFollowTheGoldenSchedule) 
       EXPECT_LE(m[k].cycles, cost.cycles + 4);
       EXPECT_GT(m[k].energy.total(), 0.0);
     }
+    // Lane cells (the free-lane floor subtracts what they cost): named in the digit-serial grid
+    // only, the same number in every lane of every row, and busier at the exact level, whose
+    // beats take a lane row per step, than at q = 1.
+    const qe::Netlist net = qe::read_netlist(a.netlist.string());
+    const qe::PowerModel pm(net, qe::read_liberty(qe::default_liberty()));
+    std::vector<int> lane_cells;
+    for (size_t i = 0; i < net.instances.size(); ++i)
+      if (net.instances[i].name.find(qe::kLaneCellPrefix) != std::string::npos) lane_cells.push_back(static_cast<int>(i));
+    auto lane_pj_per_mac = [&](const qe::Measured& x) {
+      double e = 0;
+      for (const int i : lane_cells) e += pm.cell_energy(i, x.net_toggles);
+      return e / static_cast<double>(x.macs);
+    };
     if (serial) {
       // Fewer kept digits, fewer cycles: the exact level's beats take more steps than q = 1's.
       EXPECT_LT(m[0].cycles, m[1].cycles);
+      ASSERT_FALSE(lane_cells.empty());
+      EXPECT_EQ(lane_cells.size() % static_cast<size_t>(s.rows * s.lanes), 0u);
+      EXPECT_GT(lane_pj_per_mac(m[0]), 0.0);
+      EXPECT_LT(lane_pj_per_mac(m[0]), m[0].pj_per_mac());
+      EXPECT_GT(lane_pj_per_mac(m[1]), lane_pj_per_mac(m[0]));
     } else {
+      EXPECT_TRUE(lane_cells.empty());
       EXPECT_EQ(m[0].cycles, m[1].cycles);  // one beat per cycle at every level
     }
   }

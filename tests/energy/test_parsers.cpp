@@ -149,6 +149,17 @@ TEST(Power, HandComputedEnergies) {
   EXPECT_NEAR(e.logic, 16.0 + 2e-5, 1e-9);
   EXPECT_NEAR(e.clock_flops, 30.0, 1e-9);
   EXPECT_EQ(e.gated_clock, 0.0);
+  // What each cell costs (the free-lane floor's subtraction): its pins' internal energy and the
+  // switching share of its input pins. The INV: output 8, its A pin is all of a_i's load (4); the
+  // flop: CLK 20, all of the clock net (10) and of _y_ (4). Together: internal + switching.
+  auto inst = [&](const std::string& name) {
+    for (size_t i = 0; i < n.instances.size(); ++i)
+      if (n.instances[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  EXPECT_NEAR(pm.cell_energy(inst("u1"), t), 12.0, 1e-9);
+  EXPECT_NEAR(pm.cell_energy(inst("u2"), t), 34.0, 1e-9);
+  EXPECT_NEAR(pm.cell_energy(inst("u1"), t) + pm.cell_energy(inst("u2"), t), e.internal + e.switching, 1e-9);
 }
 
 TEST(Saif, EscapesNames) {

@@ -138,8 +138,9 @@ void add_energy(CLI::App& app) {
       "the qsq-trace format of docs/energy.md; default: out/operands.trace, which `qsq flow` writes; the default workload\n"
       "when that file exists).\n"
       "Grid presets (grid-small, grid, grid-large): qsq_grid in the same five variants plus the digit-serial rows\n"
-      "(qsq_serial) and the signed bound (lanes pass -a, 0 or a with the weight's sign: the floor under any lane whose\n"
-      "products keep their signs), MACs per cycle (throughput) beside pJ per MAC; MACs are the layers' own\n"
+      "(qsq_serial), the signed bound (lanes pass -a, 0 or a with the weight's sign: the floor under any lane whose\n"
+      "products keep their signs) and the free-lane floor (the digit-serial rows at q=1 less what their lane cells cost:\n"
+      "the floor under any lane of a one-digit level), MACs per cycle (throughput) beside pJ per MAC; MACs are the layers' own\n"
       "(padded lanes and rows without a filter are not counted). --workload real replays a grid trace (qsq export\n"
       "--grid-trace; default out/operands-grid.trace) once, whole.",
       o,

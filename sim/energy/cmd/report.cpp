@@ -173,11 +173,15 @@ std::string simulation_name(const nlohmann::json& j) {
 std::string ratio_line(const nlohmann::json& r) {
   std::string s = fmt::format("exact level / baseline = {:.3f}, lowest level / baseline = {:.3f}",
                               r["exact_over_baseline"].get<double>(), r["lowest_over_baseline"].get<double>());
-  if (r.contains("bound_over_baseline") && r.contains("signed_bound_over_baseline"))
+  if (r.contains("bound_over_baseline") && r.contains("signed_bound_over_baseline")) {
     s += fmt::format(" (floors: no lane datapath can go below the bound's {:.3f}, no lane that keeps its products' "
-                     "signs below the signed bound's {:.3f})",
+                     "signs below the signed bound's {:.3f}",
                      r["bound_over_baseline"].get<double>(), r["signed_bound_over_baseline"].get<double>());
-  else if (r.contains("bound_over_baseline"))
+    if (r.contains("lane_free_floor_over_baseline"))
+      s += fmt::format(", no lane of a one-digit level below the free-lane floor's {:.3f}",
+                       r["lane_free_floor_over_baseline"].get<double>());
+    s += ")";
+  } else if (r.contains("bound_over_baseline"))
     s += fmt::format(" (bound: no lane datapath can go below {:.3f})", r["bound_over_baseline"].get<double>());
   if (r.contains("gating_saving_mid"))
     s += fmt::format(", clock gating saves {:.1f}% at q={}", 100.0 * r["gating_saving_mid"]["saving"].get<double>(),
@@ -253,6 +257,10 @@ std::string energy_table(const nlohmann::json& j) {
                      sp["clock_and_flops"].get<double>(), b["toggles_per_mac"].get<double>(), b.value("macs_per_cycle", 0.0));
     s += extra(b) + "\n";
   }
+  if (j.contains("lane_free_floor"))
+    s += fmt::format("{:<14} {:>10.4f}   (the digit-serial rows at q=1 less their lane cells' {:.4f})\n", "free-lane floor",
+                     j["lane_free_floor"]["pj_per_mac"].get<double>(),
+                     j["lane_free_floor"]["lane_cells_pj_per_mac"].get<double>());
   if (j.contains("ratios")) s += (t ? "SDF-timed: " : "") + ratio_line(j["ratios"]) + "\n";
   if (j.contains("ratios_zero_delay")) s += "zero delay: " + ratio_line(j["ratios_zero_delay"]) + "\n";
   s += "Caveats: " + j["caveats"].get<std::string>() + "\n";
@@ -338,6 +346,9 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
                      sp["leakage"].get<double>(), sp["clock_and_flops"].get<double>(), sp["logic"].get<double>(),
                      b["toggles_per_mac"].get<double>());
   }
+  if (j.contains("lane_free_floor"))
+    s += fmt::format("| free-lane floor (digit-serial q = 1 less its lane cells) | {:.4f} | | | | | | | | | |\n",
+                     j["lane_free_floor"]["pj_per_mac"].get<double>());
   if (j.contains("ratios")) {
     const auto& r = j["ratios"];
     // The goals of the one-row array (issue 5) and of the grid (issue 12, on the real LeNet-5 trace).
@@ -345,13 +356,18 @@ std::string energy_markdown(const nlohmann::json& j, const fs::path& out_dir) {
                      "baseline = **{:.3f}** (goal <= {})",
                      j["workload"].get<std::string>(), r["exact_over_baseline"].get<double>(), grid ? "1.05" : "1.10",
                      r["lowest_over_baseline"].get<double>(), grid ? "0.50" : "0.40");
-    if (r.contains("bound_over_baseline") && r.contains("signed_bound_over_baseline"))
+    if (r.contains("bound_over_baseline") && r.contains("signed_bound_over_baseline")) {
       s += fmt::format(" (floors with these registers, gating and sum: the bound, lanes with no multiplier at all, is "
                        "**{:.3f}**, below which no lane datapath can go; the signed bound, lanes that pass a with the "
                        "weight's sign, is **{:.3f}**, below which no lane whose products keep their signs, as every "
-                       "level's do, can go)",
+                       "level's do, can go",
                        r["bound_over_baseline"].get<double>(), r["signed_bound_over_baseline"].get<double>());
-    else if (r.contains("bound_over_baseline"))
+      if (r.contains("lane_free_floor_over_baseline"))
+        s += fmt::format("; the free-lane floor, the digit-serial rows at q = 1 less everything their lane cells cost, "
+                         "is **{:.3f}**, below which no lane can bring a level that keeps one digit per weight",
+                         r["lane_free_floor_over_baseline"].get<double>());
+      s += ")";
+    } else if (r.contains("bound_over_baseline"))
       s += fmt::format(" (the bound, lanes with no multiplier at all, is **{:.3f}**: no lane datapath can go below it with "
                        "these registers, gating and sum)",
                        r["bound_over_baseline"].get<double>());

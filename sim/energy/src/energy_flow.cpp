@@ -4,6 +4,7 @@
 #include <cmath>
 #include <chrono>
 #include <map>
+#include <tuple>
 
 #include "qsq/flow/hash.hpp"
 #include "qsq/flow/progress.hpp"
@@ -249,6 +250,31 @@ nlohmann::json net_breakdown(const AsicResult& a, const Measured& m, const std::
   return j;
 }
 
+namespace {
+
+// What the named lane cells of a measured block cost (PowerModel::cell_energy), pJ over the block,
+// under the block's own simulation and at zero delay.
+std::pair<double, double> lane_cells_pj(const AsicResult& a, const Measured& m, const std::string& liberty) {
+  const Liberty lib = read_liberty(liberty);
+  const Netlist net = read_netlist(a.netlist.string());
+  const PowerModel pm(net, lib);
+  std::vector<int> lane_cells;
+  for (size_t i = 0; i < net.instances.size(); ++i)
+    if (net.instances[i].name.find(kLaneCellPrefix) != std::string::npos) lane_cells.push_back(static_cast<int>(i));
+  if (lane_cells.empty())
+    throw Error("the netlist of " + a.label + " names no lane cells (" + kLaneCellPrefix +
+                "*): the free-lane floor cannot be measured");
+  auto sum = [&](const std::vector<std::uint64_t>& t) {
+    double e = 0;
+    for (const int i : lane_cells) e += pm.cell_energy(i, t);
+    return e;
+  };
+  const double own = sum(m.net_toggles);
+  return {own, m.delays == Delays::sdf ? sum(m.net_toggles_zero_delay) : own};
+}
+
+}  // namespace
+
 fs::path default_trace() { return fs::path("out") / "operands.trace"; }
 fs::path default_grid_trace() { return fs::path("out") / "operands-grid.trace"; }
 
@@ -308,7 +334,11 @@ EnergyReport run_energy(const EnergyOptions& given) {
     res[v] = measure(a, grid ? DriverKind::grid : DriverKind::array, stim, ms, names[v] + "-" + o.workload, &info);
     r.sim_builds += info.cached ? 0 : 1;
   }
-  if (grid) r.serial = res[5];
+  if (grid) {
+    r.serial = res[5];
+    std::tie(r.serial_lowest_lane_cells_pj, r.serial_lowest_lane_cells_pj_zero_delay) =
+        lane_cells_pj(r.areas[5], res[5].front(), r.library);
+  }
   for (size_t k = 0; k < levels.size(); ++k) r.levels.push_back({levels[k], res[0][k], res[1][k]});
   if (o.breakdown > 0) {
     const size_t mid = static_cast<size_t>((max_digits(s.width) + 1) / 2 - 1);
@@ -353,6 +383,25 @@ nlohmann::json EnergyReport::to_json() const {
   j["plain_ungated"] = plain.to_json();
   j["bound"] = bound.to_json();
   if (signed_bound.macs) j["signed_bound"] = signed_bound.to_json();
+  // The free-lane floor: the digit-serial rows at q = 1 (one row of one digit per lane, the fewest
+  // tree operands a one-digit level can have) less everything their lane cells cost. No lane,
+  // however cheap, brings a one-digit level with these registers, gating and sum below it.
+  const bool has_floor = !serial.empty() && serial.front().macs > 0;
+  auto floor_pj_per_mac = [&](bool zero_delay) {
+    const Measured& q1 = serial.front();
+    const double lanes = zero_delay ? serial_lowest_lane_cells_pj_zero_delay : serial_lowest_lane_cells_pj;
+    return (zero_delay ? q1.pj_per_mac_zero_delay() : q1.pj_per_mac()) - lanes / static_cast<double>(q1.macs);
+  };
+  if (has_floor) {
+    const double per = 1.0 / static_cast<double>(serial.front().macs);
+    j["lane_free_floor"] = {{"of", "the digit-serial rows at q = 1 without their lane cells"},
+                            {"pj_per_mac", floor_pj_per_mac(false)},
+                            {"lane_cells_pj_per_mac", serial_lowest_lane_cells_pj * per}};
+    if (options.delays == Delays::sdf) {
+      j["lane_free_floor"]["pj_per_mac_zero_delay"] = floor_pj_per_mac(true);
+      j["lane_free_floor"]["lane_cells_pj_per_mac_zero_delay"] = serial_lowest_lane_cells_pj_zero_delay * per;
+    }
+  }
   j["levels"] = nlohmann::json::array();
   for (const auto& l : levels) {
     auto g = l.gated.to_json(), u = l.ungated.to_json();
@@ -407,10 +456,13 @@ nlohmann::json EnergyReport::to_json() const {
     };
     j["ratios"] = ratios([](const Measured& m) { return m.pj_per_mac(); });
     if (!serial.empty()) j["ratios"]["serial"] = serial_ratios([](const Measured& m) { return m.pj_per_mac(); });
+    if (has_floor) j["ratios"]["lane_free_floor_over_baseline"] = floor_pj_per_mac(false) / baseline.pj_per_mac();
     if (options.delays == Delays::sdf) {
       j["ratios_zero_delay"] = ratios([](const Measured& m) { return m.pj_per_mac_zero_delay(); });
       if (!serial.empty())
         j["ratios_zero_delay"]["serial"] = serial_ratios([](const Measured& m) { return m.pj_per_mac_zero_delay(); });
+      if (has_floor)
+        j["ratios_zero_delay"]["lane_free_floor_over_baseline"] = floor_pj_per_mac(true) / baseline.pj_per_mac_zero_delay();
     }
   }
   if (!breakdown.is_null()) j["breakdown"] = breakdown;

@@ -1,10 +1,14 @@
 // Net classes for the glitch split of the energy report (energy_flow.hpp). The netlist is flat
-// and most nets are anonymous after ABC, so lanes are found by structure: the registers of lane i
-// keep names under "gen_lane[i]." (the RTL's generate block); a lane mask is propagated forward
-// through combinational cells, and a net fed by exactly one lane's registers is lane logic.
+// and most nets are anonymous after ABC, so the one-row array's lanes are found by structure: the
+// registers of lane i keep names under "gen_lane[i]." (the RTL's generate block); a lane mask is
+// propagated forward through combinational cells, and a net fed by exactly one lane's registers
+// is lane logic. The grid's lanes share their column registers, so there they are found by name:
+// the digit-serial grid names its lane cells (kLaneCellPrefix), and a net one of them drives is
+// lane logic.
 #include <bit>
 
 #include "qsq/energy/energy_flow.hpp"
+#include "qsq/energy/synth.hpp"
 #include "qsq/error.hpp"
 
 namespace qsq::energy {
@@ -92,8 +96,13 @@ std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const 
         }
     }
   }
-  for (size_t k = 0; k < nets; ++k)
-    if (cls[k] == NetClass::tree_adders_control && std::popcount(lanes[k]) == 1) cls[k] = NetClass::lanes;
+  for (size_t k = 0; k < nets; ++k) {
+    if (cls[k] != NetClass::tree_adders_control) continue;
+    const int d = pm.nets()[k].driver_inst;
+    if (std::popcount(lanes[k]) == 1 ||
+        (d >= 0 && n.instances[static_cast<size_t>(d)].name.find(kLaneCellPrefix) != std::string::npos))
+      cls[k] = NetClass::lanes;
+  }
   return cls;
 }
 

@@ -13,6 +13,7 @@ PowerModel::PowerModel(const Netlist& n, const Liberty& lib, const std::string& 
   clock_cell_.assign(ni, false);
   leak_nw_.assign(ni, 0.0);
   pins_.assign(ni, {});
+  in_caps_.assign(ni, {});
   std::vector<const LibCell*> cells(ni);
   std::vector<bool> flop_clock(n.net_names.size(), false);
 
@@ -34,6 +35,7 @@ PowerModel::PowerModel(const Netlist& n, const Liberty& lib, const std::string& 
         nets_[net].driver_pin = pin;
       } else {
         nets_[net].load_pf += lp.capacitance;
+        in_caps_[i].emplace_back(net, lp.capacitance);
         if (lp.is_clock && c->sequential) {
           nets_[net].clock = true;
           if (!c->latch) flop_clock[net] = true;
@@ -139,16 +141,7 @@ Energy PowerModel::evaluate(const std::vector<std::uint64_t>& toggles, std::uint
         if (nets_[pe.net].gated_clock) gated += pe.per_toggle * tg;
         continue;
       }
-      // Output toggles are shared among the related pins in proportion to their own toggles.
-      double wsum = 0;
-      for (const auto& [rel, en] : pe.related) wsum += rel >= 0 ? static_cast<double>(toggles[rel]) : 0.0;
-      double per = 0;
-      for (const auto& [rel, en] : pe.related) {
-        double w = wsum > 0 ? (rel >= 0 ? static_cast<double>(toggles[rel]) : 0.0) / wsum
-                            : 1.0 / static_cast<double>(pe.related.size());
-        per += w * en;
-      }
-      internal += per * tg;
+      internal += output_pin_energy(pe, toggles);
     }
     add(clock_cell_[i], internal, 0, leak_nw_[i] * time_ns * 1e-6);  // nW * ns = 1e-18 J = 1e-6 pJ
     e.gated_clock += gated;
@@ -162,6 +155,33 @@ double PowerModel::pin_internal(int inst, const std::string& pin, const std::vec
   return 0.0;
 }
 
+double PowerModel::output_pin_energy(const PinEnergy& pe, const std::vector<std::uint64_t>& toggles) const {
+  // Output toggles are shared among the related pins in proportion to their own toggles.
+  double wsum = 0, per = 0;
+  for (const auto& [rel, en] : pe.related) wsum += rel >= 0 ? static_cast<double>(toggles[rel]) : 0.0;
+  for (const auto& [rel, en] : pe.related)
+    per += (wsum > 0 ? (rel >= 0 ? static_cast<double>(toggles[rel]) : 0.0) / wsum
+                     : 1.0 / static_cast<double>(pe.related.size())) * en;
+  return per * static_cast<double>(toggles[pe.net]);
+}
+
+double PowerModel::cell_energy(int inst, const std::vector<std::uint64_t>& toggles) const {
+  if (toggles.size() != nets_.size()) throw Error("toggle vector does not match the netlist");
+  const auto i = static_cast<size_t>(inst);
+  double e = 0;
+  for (const auto& pe : pins_.at(i)) {
+    const double tg = static_cast<double>(toggles[pe.net]);
+    if (!pe.output) {
+      e += pe.per_toggle * tg;
+      continue;
+    }
+    e += output_pin_energy(pe, toggles);
+  }
+  for (const auto& [net, cap] : in_caps_.at(i))
+    if (!n_.is_const(net)) e += 0.5 * cap * voltage_ * voltage_ * static_cast<double>(toggles[net]);
+  return e;
+}
+
 std::vector<double> PowerModel::per_net_energy(const std::vector<std::uint64_t>& toggles) const {
   std::vector<double> e(nets_.size(), 0.0);
   for (size_t k = 0; k < nets_.size(); ++k) e[k] = net_switching(static_cast<int>(k), toggles);
@@ -172,12 +192,7 @@ std::vector<double> PowerModel::per_net_energy(const std::vector<std::uint64_t>&
         e[pe.net] += pe.per_toggle * tg;
         continue;
       }
-      double wsum = 0, per = 0;
-      for (const auto& [rel, en] : pe.related) wsum += rel >= 0 ? static_cast<double>(toggles[rel]) : 0.0;
-      for (const auto& [rel, en] : pe.related)
-        per += (wsum > 0 ? (rel >= 0 ? static_cast<double>(toggles[rel]) : 0.0) / wsum
-                         : 1.0 / static_cast<double>(pe.related.size())) * en;
-      e[pe.net] += per * tg;
+      e[pe.net] += output_pin_energy(pe, toggles);
     }
   }
   return e;

@@ -158,7 +158,12 @@ AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& 
   // and 32 x 32 synthesizes (about 13 minutes on the 2-core machine).
   const auto lanes_param = d.params.find("Lanes");
   const bool keep_recoder = grid && lanes_param != d.params.end() && std::stoi(lanes_param->second) > 16;
-  const std::string keep_more = keep_recoder ? " *qsq_csd_recoder*" : "";
+  // Digit-serial grids keep the lane as a module and name its cells, so that the energy flow can
+  // charge the lanes' nets to them (classify_nets): the free-lane floor (energy_flow.cpp).
+  const auto serial_param = d.params.find("Serial");
+  const bool serial = grid && serial_param != d.params.end() && serial_param->second == "1";
+  const std::string keep_more = std::string(keep_recoder ? " *qsq_csd_recoder*" : "") + (serial ? " *qsq_serial_lane*" : "");
+  const std::string name_lanes = serial ? "rename -enumerate -pattern " + std::string(kLaneCellPrefix) + "% *qsq_serial_lane*/t:*" : "";
   // --fanout-buffering: ABC's delay target in ps, which buffer, upsize and dnsize work to, and its
   // constraints: a BUFX2 drives the inputs, the outputs drive about one BUFX2 input.
   const long buffer_ps = d.buffer_clock_ns > 0 ? std::lround(d.buffer_clock_ns * 1000.0) : 0;
@@ -176,6 +181,7 @@ AsicResult synth_asic(const Design& d, const fs::path& work, const std::string& 
         tmpl, {{"READ", read_cmd(d)}, {"TOP", d.top}, {"CHPARAMS", grid ? chparam_sets(d) : chparams(d)},
                {"LIB", ys_quote(flow::absolute_path(liberty).string())},
                {"LATCH_MAP", ys_quote((scripts / "latch_map.v").string())}, {"KEEP_MORE", keep_more},
+               {"NAME_LANES", name_lanes},
                {"ABC_TIMING", abc_timing}, {"STAT", ys_quote((tmp / "stat.txt").string())},
                {"NETLIST", ys_quote((tmp / (d.top + ".v")).string())}});
     write_file_atomic(tmp / "synth.ys", ys);

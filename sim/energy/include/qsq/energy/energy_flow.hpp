@@ -128,6 +128,9 @@ struct EnergyReport {
   Measured signed_bound;  // a grid: lanes pass a with the weight's sign: the floor of lanes that keep the products' signs
   std::vector<LevelEnergy> levels;
   std::vector<Measured> serial;    // a grid shape: the digit-serial rows (gated), per level
+  // A grid shape: the energy (pJ over the block) the digit-serial rows' lane cells cost at q = 1
+  // (PowerModel::cell_energy); q = 1 without it is the free-lane floor of a one-digit level.
+  double serial_lowest_lane_cells_pj = 0, serial_lowest_lane_cells_pj_zero_delay = 0;
   std::vector<AsicResult> areas;   // qsq gated, qsq ungated, baseline, plain, bound (, qsq serial, signed bound for a grid)
   nlohmann::json breakdown;        // when requested
   double seconds = 0;

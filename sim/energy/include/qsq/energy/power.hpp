@@ -62,6 +62,11 @@ class PowerModel {
   std::vector<double> per_net_energy(const std::vector<std::uint64_t>& toggles) const;
   // Switching energy (pJ) of one net over the interval.
   double net_switching(int net, const std::vector<std::uint64_t>& toggles) const;
+  // Energy (pJ) one cell costs over the interval: the internal energy of all its pins and the
+  // switching share of its input-pin capacitance on the nets that feed it (leakage aside). Summed
+  // over a set of cells: what the design would not pay if those cells were free while every other
+  // cell saw the same activity (the free-lane floor, energy_flow.cpp).
+  double cell_energy(int inst, const std::vector<std::uint64_t>& toggles) const;
 
  private:
   struct PinEnergy {
@@ -71,11 +76,14 @@ class PowerModel {
     double per_toggle;                                    // input pins: energy per toggle of `net`
     std::vector<std::pair<int, double>> related;          // output pins: (related net, energy per output toggle)
   };
+  // Internal energy (pJ) of an output pin over the interval.
+  double output_pin_energy(const PinEnergy& pe, const std::vector<std::uint64_t>& toggles) const;
   const Netlist& n_;
   std::vector<NetInfo> nets_;
   std::vector<bool> clock_cell_;
   std::vector<double> leak_nw_;
   std::vector<std::vector<PinEnergy>> pins_;  // per instance
+  std::vector<std::vector<std::pair<int, double>>> in_caps_;  // per instance: (input net, pin capacitance pF)
   double voltage_;
 };
 

@@ -79,6 +79,10 @@ Design array_variant(const ArrayShape& s, bool gate, LaneKind lane);
 // the digit-serial rows (Serial = 1). array_variant refuses the signed bound.
 // synth_asic synthesizes it hierarchically (scripts/asic_grid.ys.in: the row once, M instances).
 Design grid_variant(const ArrayShape& s, bool gate, LaneKind lane, bool serial = false);
+// The digit-serial grid's lane cells carry this prefix in the flat netlist (the lane is kept as a
+// module through abc and its cells named, asic_grid.ys.in): classify_nets charges the nets they
+// drive to the lanes.
+inline constexpr const char* kLaneCellPrefix = "qsq_lane_cell_";
 
 std::string design_hash(const Design& d, const std::string& extra);
 
