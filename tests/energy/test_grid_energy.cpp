@@ -15,7 +15,6 @@
 #include "qsq/energy/liberty.hpp"
 #include "qsq/energy/netlist.hpp"
 #include "qsq/energy/power.hpp"
-#include "qsq/energy/synth.hpp"
 #include "qsq/energy/toolrun.hpp"
 #include "qsq/flow/atomic_file.hpp"
 #include "qsq/flow/operand_trace.hpp"
@@ -105,9 +104,7 @@ TEST(GridEnergy, RealLayerMacsHandshakesAndSerialCyclesFollowTheGoldenSchedule) 
     // beats take a lane row per step, than at q = 1.
     const qe::Netlist net = qe::read_netlist(a.netlist.string());
     const qe::PowerModel pm(net, qe::read_liberty(qe::default_liberty()));
-    std::vector<int> lane_cells;
-    for (size_t i = 0; i < net.instances.size(); ++i)
-      if (net.instances[i].name.find(qe::kLaneCellPrefix) != std::string::npos) lane_cells.push_back(static_cast<int>(i));
+    const std::vector<int> lane_cells = qe::lane_cells(net);
     auto lane_pj_per_mac = [&](const qe::Measured& x) {
       double e = 0;
       for (const int i : lane_cells) e += pm.cell_energy(i, x.net_toggles);

@@ -258,15 +258,13 @@ std::pair<double, double> lane_cells_pj(const AsicResult& a, const Measured& m, 
   const Liberty lib = read_liberty(liberty);
   const Netlist net = read_netlist(a.netlist.string());
   const PowerModel pm(net, lib);
-  std::vector<int> lane_cells;
-  for (size_t i = 0; i < net.instances.size(); ++i)
-    if (net.instances[i].name.find(kLaneCellPrefix) != std::string::npos) lane_cells.push_back(static_cast<int>(i));
-  if (lane_cells.empty())
+  const std::vector<int> cells = lane_cells(net);
+  if (cells.empty())
     throw Error("the netlist of " + a.label + " names no lane cells (" + kLaneCellPrefix +
                 "*): the free-lane floor cannot be measured");
   auto sum = [&](const std::vector<std::uint64_t>& t) {
     double e = 0;
-    for (const int i : lane_cells) e += pm.cell_energy(i, t);
+    for (const int i : cells) e += pm.cell_energy(i, t);
     return e;
   };
   const double own = sum(m.net_toggles);

@@ -56,6 +56,13 @@ const char* net_class_name(NetClass c) {
   return "?";
 }
 
+std::vector<int> lane_cells(const Netlist& n) {
+  std::vector<int> out;
+  for (size_t i = 0; i < n.instances.size(); ++i)
+    if (n.instances[i].name.find(kLaneCellPrefix) != std::string::npos) out.push_back(static_cast<int>(i));
+  return out;
+}
+
 std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const PowerModel& pm) {
   const size_t nets = n.net_names.size();
   std::vector<NetClass> cls(nets, NetClass::tree_adders_control);
@@ -96,12 +103,12 @@ std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const 
         }
     }
   }
+  std::vector<bool> lane_cell(n.instances.size(), false);
+  for (const int i : lane_cells(n)) lane_cell[static_cast<size_t>(i)] = true;
   for (size_t k = 0; k < nets; ++k) {
     if (cls[k] != NetClass::tree_adders_control) continue;
     const int d = pm.nets()[k].driver_inst;
-    if (std::popcount(lanes[k]) == 1 ||
-        (d >= 0 && n.instances[static_cast<size_t>(d)].name.find(kLaneCellPrefix) != std::string::npos))
-      cls[k] = NetClass::lanes;
+    if (std::popcount(lanes[k]) == 1 || (d >= 0 && lane_cell[static_cast<size_t>(d)])) cls[k] = NetClass::lanes;
   }
   return cls;
 }

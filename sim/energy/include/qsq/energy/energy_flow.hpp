@@ -48,6 +48,9 @@ inline constexpr const char* kDelaySemantics =
 enum class NetClass : std::uint8_t { lanes, tree_adders_control, registers_clock, input_ports, constant };
 const char* net_class_name(NetClass c);
 std::vector<NetClass> classify_nets(const Netlist& n, const Liberty& lib, const PowerModel& pm);
+// The instances the digit-serial grid's synthesis named as lane cells (kLaneCellPrefix, synth.hpp),
+// in netlist order; empty for every other netlist.
+std::vector<int> lane_cells(const Netlist& n);
 
 // Toggles and energy of one net class over a block.
 struct ClassFigures {
